@@ -1,0 +1,128 @@
+/**
+ * Opens the database: SQLite (better-sqlite3) in the data folder by default, PostgreSQL when
+ * the URL says postgres://. Both run the same migrations on open. Kysely does not detect the
+ * dialect for us, so callers that must differ branch on `Db.dialect`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { UnavailableError, ValidationError } from '../errors.js';
+import type { Database } from './schema.js';
+import { migrations } from './migrations/index.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres://… selects PostgreSQL; a file path or ':memory:' selects SQLite. */
+  url?: string;
+  /** Folder of the embedded database, used when no url is given. */
+  dataDir?: string;
+  /** Run pending migrations (default true). */
+  migrate?: boolean;
+}
+
+// int8 (bigint) columns hold epoch milliseconds, well inside the safe integer range.
+pg.types.setTypeParser(20, (value) => Number(value));
+// numeric (e.g. sums and averages computed by PostgreSQL) as numbers too.
+pg.types.setTypeParser(1700, (value) => Number(value));
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return !!url && /^postgres(ql)?:\/\//i.test(url);
+}
+
+export async function openDatabase(options: OpenOptions = {}): Promise<Db> {
+  const db = isPostgresUrl(options.url) ? await openPostgres(options.url) : openSqlite(options);
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(db);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+  }
+  return db;
+}
+
+function openSqlite(options: OpenOptions): Db {
+  let file = options.url;
+  if (!file) {
+    const dir = resolve(options.dataDir ?? './data');
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw new UnavailableError(`cannot create the data folder ${dir}: ${(error as Error).message}`);
+    }
+    file = join(dir, 'rapport.db');
+  } else if (file.startsWith('sqlite:')) {
+    file = file.slice('sqlite:'.length).replace(/^\/\//, '');
+  } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) {
+    throw new ValidationError(`--db: unsupported database URL "${redact(file)}"; use postgres://… or a SQLite file path`);
+  }
+  let sqlite: SQLite.Database;
+  try {
+    sqlite = new SQLite(file);
+  } catch (error) {
+    throw new UnavailableError(`cannot open the SQLite database ${file}: ${(error as Error).message}`);
+  }
+  if (file !== ':memory:') sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  // FULL: a committed transaction survives power loss, which import and send promise.
+  sqlite.pragma('synchronous = FULL');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    kysely,
+    dialect: 'sqlite',
+    close: () => kysely.destroy(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // A pool emits 'error' when an idle client dies (server restart); without a listener that kills the process.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new UnavailableError(`cannot connect to PostgreSQL at ${redact(url)}: ${describePgError(error)}`);
+  }
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
+}
+
+function describePgError(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  if (e.code === 'ECONNREFUSED') return 'connection refused';
+  if (e.code === 'ENOTFOUND') return 'host not found';
+  if (e.code === '3D000') return e.message ?? 'database does not exist';
+  if (e.code === '28P01' || e.code === '28000') return 'authentication failed';
+  return e.message || e.code || String(error);
+}
+
+/** Hides the password of a connection URL in messages. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Db): Promise<void> {
+  const migrator = new Migrator({ db: db.kysely, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new UnavailableError(
+      `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`,
+    );
+  }
+}

@@ -1,0 +1,37 @@
+/** The Database type, assembled from each domain's table file. */
+import type { CommitmentsTable } from '../commitments/commitments.table.js';
+import type { CompaniesTable, ContactEmailsTable, ContactsTable } from '../contacts/contacts.table.js';
+import type { FactsTable } from '../facts/facts.table.js';
+import type { ContactHealthTable, HealthSnapshotsTable } from '../health/health.table.js';
+import type {
+  InteractionBehaviorsTable,
+  InteractionContactsTable,
+  InteractionRefsTable,
+  InteractionsTable,
+  ThreadsTable,
+} from '../interactions/interactions.table.js';
+import type { KnowledgeItemsTable, KnowledgeSharesTable } from '../knowledge/knowledge.table.js';
+import type { SuggestionsTable } from '../suggestions/suggestions.table.js';
+import type { ApiTokensTable, MembershipsTable, UsersTable, WorkspacesTable } from '../workspaces/workspaces.table.js';
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  api_tokens: ApiTokensTable;
+  companies: CompaniesTable;
+  contacts: ContactsTable;
+  contact_emails: ContactEmailsTable;
+  facts: FactsTable;
+  commitments: CommitmentsTable;
+  knowledge_items: KnowledgeItemsTable;
+  knowledge_shares: KnowledgeSharesTable;
+  threads: ThreadsTable;
+  interactions: InteractionsTable;
+  interaction_contacts: InteractionContactsTable;
+  interaction_refs: InteractionRefsTable;
+  interaction_behaviors: InteractionBehaviorsTable;
+  contact_health: ContactHealthTable;
+  health_snapshots: HealthSnapshotsTable;
+  suggestions: SuggestionsTable;
+}

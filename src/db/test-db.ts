@@ -1,0 +1,82 @@
+/**
+ * Test databases: every test gets a fresh, fully migrated database on each engine. SQLite is
+ * in memory; PostgreSQL gets a new database cloned from a migrated template, so a test costs
+ * a CREATE DATABASE rather than a migration run. No mocks: the real engines, real SQL.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openDatabase, type Db, type Dialect } from './database.js';
+
+export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
+
+let templateReady: Promise<string> | undefined;
+
+function adminUrl(): string | null {
+  return inject('postgresUrl');
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const url = adminUrl();
+  if (!url) throw new Error('PostgreSQL is off for this run');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function ensureTemplate(): Promise<string> {
+  templateReady ??= (async () => {
+    const url = adminUrl() as string;
+    // One template per test worker: workers run in parallel and migrations change over time.
+    const name = `rapport_tpl_${process.pid}_${randomBytes(3).toString('hex')}`;
+    await adminQuery(`CREATE DATABASE ${name}`);
+    const db = await openDatabase({ url: withDatabase(url, name) });
+    await db.close();
+    return name;
+  })();
+  return templateReady;
+}
+
+/** A fresh migrated database of the given engine. Close it at the end of the test. */
+export async function createTestDb(dialect: Dialect): Promise<Db> {
+  if (dialect === 'sqlite') return openDatabase({ url: ':memory:' });
+  const url = adminUrl();
+  if (!url) throw new Error('PostgreSQL is off for this run');
+  const template = await ensureTemplate();
+  const name = `rapport_t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  const db = await openDatabase({ url: withDatabase(url, name), migrate: false });
+  return {
+    kysely: db.kysely,
+    dialect: 'postgres',
+    close: async () => {
+      await db.close();
+      await adminQuery(`DROP DATABASE IF EXISTS ${name}`);
+    },
+  };
+}
+
+/** The engines this run tests: PostgreSQL is skipped only when explicitly turned off. */
+export function testDialects(): Dialect[] {
+  return adminUrl() ? DIALECTS : ['sqlite'];
+}
+
+/** The connection URL of a fresh PostgreSQL database, for tests that run the CLI as a process. */
+export async function createPostgresDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const url = adminUrl();
+  if (!url) throw new Error('PostgreSQL is off for this run');
+  const template = await ensureTemplate();
+  const name = `rapport_t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  return { url: withDatabase(url, name), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}

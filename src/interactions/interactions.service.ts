@@ -1,0 +1,144 @@
+/**
+ * Interactions logged by hand or through the API. Mail import writes through its own batched
+ * path (src/import) but produces the same rows.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { lowerFirstSeen } from '../contacts/contacts.repo.js';
+import type { Database } from '../db/schema.js';
+import { newId, type IdGenerator } from '../shared/ids.js';
+import { readJson } from '../shared/json.js';
+import { toIso } from '../shared/time.js';
+import { parseOrThrow } from '../shared/validate.js';
+import type { Workspace } from '../workspaces/workspaces.schema.js';
+import {
+  findInteractionRow,
+  insertInteractionRows,
+  listInteractionRowsForContact,
+  listParticipantsFor,
+  listTagsFor,
+  type InteractionRow,
+} from './interactions.repo.js';
+import {
+  defaultDirection,
+  LogInteractionSchema,
+  type BehaviorTag,
+  type Direction,
+  type Interaction,
+  type InteractionKind,
+  type LogInteractionInput,
+  type Tag,
+} from './interactions.schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const EXCERPT_CHARS = 280;
+
+export function excerptOf(text: string | null | undefined): string | null {
+  if (!text) return null;
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS - 1)}…` : flat || null;
+}
+
+export function interactionRowToInteraction(row: InteractionRow, tags: BehaviorTag[], contactIds: string[]): Interaction {
+  return {
+    id: row.id,
+    kind: row.kind as InteractionKind,
+    direction: row.direction as Direction,
+    at: toIso(row.occurred_at),
+    subject: row.subject,
+    excerpt: row.excerpt,
+    behaviors: tags,
+    sentiment: row.sentiment,
+    automated: row.automated === 1,
+    source: row.source,
+    contact_ids: contactIds,
+    thread_id: row.thread_id,
+    message_id: row.message_id,
+    date_inferred: row.date_inferred === 1,
+  };
+}
+
+async function presentInteractions(db: Db, workspaceId: string, rows: InteractionRow[]): Promise<Interaction[]> {
+  const ids = rows.map((r) => r.id);
+  const tags = new Map<string, BehaviorTag[]>();
+  const people = new Map<string, string[]>();
+  for (const t of await listTagsFor(db, workspaceId, ids)) {
+    tags.set(t.interaction_id, [...(tags.get(t.interaction_id) ?? []), { behavior: t.behavior as Tag, origin: t.origin }]);
+  }
+  for (const p of await listParticipantsFor(db, workspaceId, ids)) {
+    people.set(p.interaction_id, [...(people.get(p.interaction_id) ?? []), p.contact_id]);
+  }
+  return rows.map((r) => interactionRowToInteraction(r, tags.get(r.id) ?? [], people.get(r.id) ?? []));
+}
+
+/**
+ * Records an interaction by hand (a call, a meeting, a note…). Manual behaviour tags stand as
+ * given; `detectTags` adds rule-based tags for outbound text when provided.
+ * @throws validation
+ */
+export async function logInteraction(
+  db: Kysely<Database>,
+  ws: Workspace,
+  input: LogInteractionInput,
+  now: number,
+  options: { ids?: IdGenerator; createdBy?: string | null; detectTags?: (text: string) => BehaviorTag[]; sentiment?: (text: string) => number | null } = {},
+): Promise<Interaction> {
+  const data = parseOrThrow(LogInteractionSchema, input, 'interaction');
+  const ids = options.ids ?? newId;
+  const id = ids('ix');
+  const direction = data.direction ?? defaultDirection(data.kind);
+  const text = data.text ?? null;
+  const row: InteractionRow = {
+    workspace_id: ws.id,
+    id,
+    identity: `manual:${id}`,
+    kind: data.kind,
+    direction,
+    occurred_at: data.at,
+    date_inferred: 0,
+    subject: data.subject ?? null,
+    subject_key: null,
+    excerpt: excerptOf(text),
+    body: text,
+    word_count: text ? (text.match(/[\p{L}\p{N}_']+/gu) ?? []).length : 0,
+    is_closer: 0,
+    sentiment: text && direction === 'in' && options.sentiment ? options.sentiment(text) : null,
+    automated: 0,
+    source: data.source ?? 'manual',
+    from_address: null,
+    message_id: null,
+    in_reply_to: null,
+    refs: '[]',
+    thread_id: null,
+    attachments: '[]',
+    created_by: options.createdBy ?? null,
+    created_at: now,
+  };
+  const tags = new Map<string, string>();
+  for (const b of data.behaviors ?? []) tags.set(b, 'manual');
+  if (text && direction === 'out' && options.detectTags) {
+    for (const t of options.detectTags(text)) if (!tags.has(t.behavior)) tags.set(t.behavior, t.origin);
+  }
+  const contactIds = [...new Set(data.contact_ids)];
+  await db.transaction().execute(async (trx) => {
+    await insertInteractionRows(
+      trx,
+      [row],
+      contactIds.map((contact_id) => ({ workspace_id: ws.id, interaction_id: id, contact_id, role: 'with' })),
+      [...tags].map(([behavior, origin]) => ({ workspace_id: ws.id, interaction_id: id, behavior, origin })),
+    );
+    if (direction !== 'internal') await lowerFirstSeen(trx, ws.id, contactIds, data.at);
+  });
+  const [presented] = await presentInteractions(db, ws.id, [(await findInteractionRow(db, ws.id, id)) as InteractionRow]);
+  return presented!;
+}
+
+/** A contact's timeline, newest first. */
+export async function listTimeline(db: Db, ws: Workspace, contactId: string, limit = 50, before?: number): Promise<Interaction[]> {
+  const rows = (await listInteractionRowsForContact(db, ws.id, contactId, limit, before)) as InteractionRow[];
+  return presentInteractions(db, ws.id, rows);
+}
+
+export function refsOf(row: Pick<InteractionRow, 'refs'>): string[] {
+  return readJson<string[]>(row.refs, []);
+}
