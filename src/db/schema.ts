@@ -1,7 +1,10 @@
 /** The Database type, assembled from each domain's table file. */
+import type { AuditLogTable } from '../audit/audit.table.js';
+import type { InvitationsTable, SessionsTable } from '../auth/auth.table.js';
 import type { CommitmentsTable } from '../commitments/commitments.table.js';
 import type { CompaniesTable, ContactEmailsTable, ContactsTable } from '../contacts/contacts.table.js';
 import type { FactsTable } from '../facts/facts.table.js';
+import type { ImportJobsTable } from '../import/import-jobs.table.js';
 import type { ContactHealthTable, HealthSnapshotsTable } from '../health/health.table.js';
 import type {
   InteractionBehaviorsTable,
@@ -10,8 +13,10 @@ import type {
   InteractionsTable,
   ThreadsTable,
 } from '../interactions/interactions.table.js';
+import type { ImportsTable, ThreadSubjectKeysTable } from '../import/import.table.js';
 import type { KnowledgeItemsTable, KnowledgeSharesTable } from '../knowledge/knowledge.table.js';
-import type { SuggestionsTable } from '../suggestions/suggestions.table.js';
+import type { SuggestionRunsTable, SuggestionsTable } from '../suggestions/suggestions.table.js';
+import type { WebhookDeliveriesTable, WebhooksTable } from '../webhooks/webhooks.table.js';
 import type { ApiTokensTable, MembershipsTable, UsersTable, WorkspacesTable } from '../workspaces/workspaces.table.js';
 
 export interface Database {
@@ -34,4 +39,13 @@ export interface Database {
   contact_health: ContactHealthTable;
   health_snapshots: HealthSnapshotsTable;
   suggestions: SuggestionsTable;
+  suggestion_runs: SuggestionRunsTable;
+  imports: ImportsTable;
+  thread_subject_keys: ThreadSubjectKeysTable;
+  sessions: SessionsTable;
+  invitations: InvitationsTable;
+  audit_log: AuditLogTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  import_jobs: ImportJobsTable;
 }

@@ -17,3 +17,13 @@ export interface SuggestionsTable {
   created_at: number;
   updated_at: number;
 }
+
+/** The last engine run of a workspace (migration 0004): `today` reuses it while data and minute are unchanged. */
+export interface SuggestionRunsTable {
+  workspace_id: string;
+  /** The `now` (whole minute) the engine ran for. */
+  engine_now: number;
+  /** Fingerprint of the data it read. */
+  stamp: string;
+  ran_at: number;
+}

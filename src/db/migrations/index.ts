@@ -1,5 +1,9 @@
 import type { Migration } from 'kysely';
 import { migration as foundation } from './0001-foundation.js';
+import { migration as importMigration } from './0002-import.js';
+import { migration as health } from './0003-health.js';
+import { migration as suggestions } from './0004-suggestions.js';
+import { migration as api } from './0005-api.js';
 
 /**
  * Every migration, in order. Names are versions: append new ones, never rename or edit one
@@ -7,4 +11,8 @@ import { migration as foundation } from './0001-foundation.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-import': importMigration,
+  '0003-health': health,
+  '0004-suggestions': suggestions,
+  '0005-api': api,
 };

@@ -1,0 +1,45 @@
+/**
+ * `npm run bench -- web`: the web app with the 10,000-contact demo workspace, in Debian's
+ * Chromium. Reports the time to load every contact, the filter latency (input event to the
+ * painted result, worst and median of several filters), whether scrolling the whole list
+ * dropped any row, and the gzipped initial JavaScript from the last build. Needs
+ * `npm run build` first (it serves web/dist through `rapport serve`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../web/playwright.config.js';
+import { openContacts, ROOT, scrollAllRows, startScaleServer, timeFilter } from '../web/e2e/scale.js';
+
+const CONTACTS = Number(process.env.RAPPORT_BENCH_CONTACTS ?? 10_000);
+
+const report = join(ROOT, 'web', 'dist', 'bundle-report.json');
+if (!existsSync(report)) throw new Error('web/dist is missing: run `npm run build` first');
+const bundle = JSON.parse(readFileSync(report, 'utf8')) as { initial_js_gzip_bytes: number; budget_gzip_bytes: number };
+console.log(`initial JS: ${(bundle.initial_js_gzip_bytes / 1024).toFixed(1)} KB gzipped (budget ${(bundle.budget_gzip_bytes / 1024).toFixed(0)} KB)`);
+
+const setupStart = Date.now();
+const server = await startScaleServer(CONTACTS);
+console.log(`demo workspace: ${CONTACTS} contacts ready in ${((Date.now() - setupStart) / 1000).toFixed(1)} s`);
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const loadMs = await openContacts(page, server.url, CONTACTS);
+  console.log(`contacts page: all ${CONTACTS} contacts loaded in ${loadMs} ms`);
+
+  const timings: number[] = [];
+  const filters: [string, string][] = [['Status', 'at_risk'], ['Status', ''], ['Stage', 'established'], ['Stage', ''], ['Search', 'a'], ['Search', 'an'], ['Search', 'ann'], ['Search', ''], ['Status', 'thriving'], ['Status', '']];
+  for (let round = 0; round < 3; round++) for (const [label, value] of filters) timings.push((await timeFilter(page, label, value)).ms);
+  timings.sort((a, b) => a - b);
+  const median = timings[Math.floor(timings.length / 2)] ?? 0;
+  const worst = timings[timings.length - 1] ?? 0;
+  console.log(`filter latency: median ${median.toFixed(1)} ms, worst ${worst.toFixed(1)} ms over ${timings.length} filters (target < 100 ms) ${worst < 100 ? 'OK' : 'FAIL'}`);
+
+  const started = Date.now();
+  const scroll = await scrollAllRows(page);
+  console.log(`scroll: ${scroll.steps} viewports in ${Date.now() - started} ms, ${scroll.seen}/${scroll.expected} rows rendered, ${scroll.gaps.length} gaps ${scroll.gaps.length === 0 && scroll.seen === scroll.expected ? 'OK' : 'FAIL'}`);
+  if (worst >= 100 || scroll.gaps.length > 0 || scroll.seen !== scroll.expected) process.exitCode = 1;
+} finally {
+  await browser.close();
+  await server.stop();
+}

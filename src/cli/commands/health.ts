@@ -1,0 +1,115 @@
+/** `health`, `waiting`, `contact`, `rescore` and `settings`: the §4 metrics and §5 health. */
+import type { Command } from 'commander';
+import { emit, withWorkspace } from '../context.js';
+
+export function registerHealthCommands(program: Command): void {
+  program
+    .command('health')
+    .description('attentiveness metrics (SPEC §4) and relationship health (§5) of one contact')
+    .argument('<contact>', 'email address or id')
+    .action(async (ref: string, _opts: unknown, command: Command) => {
+      await withWorkspace(command, async (ctx) => {
+        const [{ getContactHealth }, { renderHealth }] = await Promise.all([
+          import('../../health/health.service.js'),
+          import('../../health/health.render.js'),
+        ]);
+        const health = await getContactHealth(ctx.db.kysely, ctx.ws, ref, ctx.now);
+        emit(ctx, health, () => renderHealth(health, ctx.ws));
+      });
+    });
+
+  program
+    .command('waiting')
+    .description('open waits: people waiting for your reply, oldest first')
+    .action(async (_opts: unknown, command: Command) => {
+      await withWorkspace(command, async (ctx) => {
+        const [{ listOpenWaits }, { renderWaits }] = await Promise.all([
+          import('../../health/health.service.js'),
+          import('../../health/health.render.js'),
+        ]);
+        const waits = await listOpenWaits(ctx.db.kysely, ctx.ws, ctx.now);
+        emit(ctx, waits, () => renderWaits(waits, ctx.ws));
+      });
+    });
+
+  program
+    .command('contact')
+    .description('one contact: profile, facts, metrics, health and recent timeline')
+    .argument('<contact>', 'email address or id')
+    .action(async (ref: string, _opts: unknown, command: Command) => {
+      await withWorkspace(command, async (ctx) => {
+        const [{ findContactOrThrow }, { getContactHealth }, { listFacts }, { listTimeline }, { renderContact }] = await Promise.all([
+          import('../../contacts/contacts.service.js'),
+          import('../../health/health.service.js'),
+          import('../../facts/facts.service.js'),
+          import('../../interactions/interactions.service.js'),
+          import('../../health/health.render.js'),
+        ]);
+        const contact = await findContactOrThrow(ctx.db.kysely, ctx.ws, ref, ctx.now);
+        const [health, facts, timeline] = await Promise.all([
+          getContactHealth(ctx.db.kysely, ctx.ws, contact.id, ctx.now),
+          listFacts(ctx.db.kysely, ctx.ws, { contact: contact.id }),
+          listTimeline(ctx.db.kysely, ctx.ws, contact.id, 10),
+        ]);
+        const live = { score: health.score, status: health.status, slipping: health.slipping };
+        emit(ctx, { ...contact, health: live, factors: health.factors, metrics: health.metrics, facts, timeline }, () => renderContact({ contact, facts, health, timeline }, ctx.ws));
+      });
+    });
+
+  program
+    .command('rescore')
+    .description('recompute the health of every contact of the workspace and keep today’s snapshot')
+    .action(async (_opts: unknown, command: Command) => {
+      await withWorkspace(command, async (ctx) => {
+        const { rescoreWorkspace } = await import('../../health/health.service.js');
+        const showProgress = !ctx.json && process.stderr.isTTY;
+        const result = await rescoreWorkspace(ctx.db, ctx.ws, ctx.now, (done, total) => {
+          if (showProgress) process.stderr.write(`\rrescoring ${done}/${total} contacts`);
+        });
+        if (showProgress) process.stderr.write('\n');
+        emit(ctx, result, () => `Rescored ${result.contacts} contacts in ${result.seconds.toFixed(1)} s.`);
+      });
+    });
+
+  const settings = program
+    .command('settings')
+    .description('show the workspace settings (time zone, hours, metric parameters, weights, SLA)')
+    .action(async (_opts: unknown, command: Command) => {
+      await withWorkspace(command, async (ctx) => {
+        const { renderSettings } = await import('../../health/health.render.js');
+        emit(ctx, ctx.ws.settings, () => renderSettings(ctx.ws));
+      });
+    });
+  settings
+    .command('get')
+    .description('print one setting')
+    .argument('<key>', 'e.g. nudge_gap_s, business_hours, weights.care, sla')
+    .action(async (key: string, _opts: unknown, command: Command) => {
+      await withWorkspace(command, async (ctx) => {
+        const { ValidationError } = await import('../../errors.js');
+        let value: unknown = ctx.ws.settings;
+        for (const part of key.split('.')) {
+          if (value === null || typeof value !== 'object' || !(part in value)) throw new ValidationError(`unknown setting "${key}"`);
+          value = (value as Record<string, unknown>)[part];
+        }
+        emit(ctx, value, () => (typeof value === 'string' ? value : JSON.stringify(value)));
+      });
+    });
+  settings
+    .command('set')
+    .description('change one setting: nudge_gap 4h, honeymoon_days 90, time_zone Europe/Berlin, business_hours "mon-fri 09:00-17:00", competitors "A,B", weights.care 0.2, sla.default 8h, sla.tag.VIP 4h, sla.contact.ada@x.com 2h')
+    .argument('<key>')
+    .argument('<value>')
+    .action(async (key: string, value: string, _opts: unknown, command: Command) => {
+      await withWorkspace(command, async (ctx) => {
+        const [{ settingPatch }, { updateWorkspaceSettings }, { resolveContactId }] = await Promise.all([
+          import('../../health/settings-keys.js'),
+          import('../../workspaces/workspaces.service.js'),
+          import('../../contacts/contacts.service.js'),
+        ]);
+        const patch = await settingPatch(ctx.ws.settings, key, value, (ref) => resolveContactId(ctx.db.kysely, ctx.ws, ref));
+        const ws = await updateWorkspaceSettings(ctx.db.kysely, ctx.ws, patch, ctx.now);
+        emit(ctx, ws.settings, () => `Set ${key}. Stored health uses the new value after \`rapport rescore\`.`);
+      });
+    });
+}

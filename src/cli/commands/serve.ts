@@ -1,0 +1,64 @@
+/** `rapport serve`: the HTTP API, its reference page and the web app on one port. */
+import { type Command, Option } from 'commander';
+import { intOption, withDb } from '../context.js';
+
+interface ServeOptions {
+  port?: number;
+  host: string;
+  allowPrivateWebhooks?: boolean;
+  secureCookies?: boolean;
+}
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the API (/api/v1, reference at /api/docs) and the web app')
+    .option('--port <port>', 'port to listen on (env PORT, default 4321)', intOption('--port'))
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--allow-private-webhooks', 'let webhooks call private, loopback and link-local addresses')
+    .addOption(new Option('--secure-cookies', 'mark session cookies Secure (when served over HTTPS)'))
+    .action(async (opts: ServeOptions, command: Command) => {
+      await withDb(command, async (ctx) => {
+        const [{ buildServer }, { readEnv }, { listWorkspaces }, { countUsers }] = await Promise.all([
+          import('../../http/server.js'),
+          import('../../config.js'),
+          import('../../workspaces/workspaces.service.js'),
+          import('../../auth/auth.repo.js'),
+        ]);
+        // With --now the clock starts at that instant and runs on (demos, reproducible runs).
+        const offset = ctx.now - Date.now();
+        const now = Math.abs(offset) < 1000 ? Date.now : () => Date.now() + offset;
+        const app = await buildServer(ctx.db, {
+          now,
+          logger: { level: 'warn' },
+          allowPrivateWebhooks: !!opts.allowPrivateWebhooks,
+          secureCookies: !!opts.secureCookies,
+          webhookWorker: true,
+        });
+        const port = opts.port ?? readEnv().PORT ?? 4321;
+        await app.listen({ port, host: opts.host });
+        const bound = (app.server.address() as { port: number } | null)?.port ?? port;
+        const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${bound}`;
+        const lines = [`Rapport is listening on ${url}  (API ${url}/api/v1, reference ${url}/api/docs)`];
+        if ((await listWorkspaces(ctx.db.kysely)).length === 0) {
+          lines.push(
+            'No workspace yet. Create one with',
+            '  rapport init --name "Acme" --me you@acme.com,@acme.com',
+            `or try it with sample data: rapport demo, or sign up in the web app at ${url}/`,
+          );
+        } else if ((await countUsers(ctx.db.kysely)) === 0) {
+          lines.push(`No account yet: sign up the first owner at ${url}/ or run rapport user create EMAIL --role owner --password-env VAR`);
+        }
+        process.stderr.write(`${lines.join('\n')}\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            app.close().then(() => resolve(), () => resolve());
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+      });
+    });
+}

@@ -1,0 +1,81 @@
+/**
+ * What every command shares: the global flags (SPEC §8.1), opening the database, choosing the
+ * workspace and `now`, and printing. Kept light: services are imported by the actions that
+ * need them, so `rapport --help` stays fast.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Db } from '../db/database.js';
+import type { Workspace } from '../workspaces/workspaces.schema.js';
+
+export interface GlobalOptions {
+  data?: string;
+  db?: string;
+  workspace?: string;
+  now?: string;
+  json?: boolean;
+}
+
+export interface DbContext {
+  db: Db;
+  now: number;
+  json: boolean;
+  globals: GlobalOptions;
+}
+
+export interface WorkspaceContext extends DbContext {
+  ws: Workspace;
+}
+
+export function globalsOf(command: Command): GlobalOptions {
+  return command.optsWithGlobals() as GlobalOptions;
+}
+
+async function resolveNow(globals: GlobalOptions): Promise<number> {
+  const { readEnv } = await import('../config.js');
+  const text = globals.now ?? readEnv().RAPPORT_NOW;
+  if (!text) return Date.now();
+  const { parseInstant } = await import('../shared/time.js');
+  return parseInstant(text, globals.now ? '--now' : 'RAPPORT_NOW');
+}
+
+/** Opens the database named by --db / DATABASE_URL, else the embedded one in --data / RAPPORT_DATA. */
+export async function withDb<T>(command: Command, fn: (ctx: DbContext) => Promise<T>): Promise<T> {
+  const globals = globalsOf(command);
+  const now = await resolveNow(globals);
+  const [{ readEnv }, { openDatabase }] = await Promise.all([import('../config.js'), import('../db/database.js')]);
+  const env = readEnv();
+  const db = await openDatabase({ url: globals.db ?? env.DATABASE_URL, dataDir: globals.data ?? env.RAPPORT_DATA });
+  try {
+    return await fn({ db, now, json: !!globals.json, globals });
+  } finally {
+    await db.close();
+  }
+}
+
+/** withDb, plus the workspace chosen by --workspace (or the only one). */
+export async function withWorkspace<T>(command: Command, fn: (ctx: WorkspaceContext) => Promise<T>): Promise<T> {
+  return withDb(command, async (ctx) => {
+    const { resolveWorkspace } = await import('../workspaces/workspaces.service.js');
+    const ws = await resolveWorkspace(ctx.db.kysely, ctx.globals.workspace);
+    return fn({ ...ctx, ws });
+  });
+}
+
+/** Prints `value` as JSON with --json, else the human rendering. */
+export function emit(ctx: { json: boolean }, value: unknown, human: () => string): void {
+  process.stdout.write(ctx.json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+}
+
+/** Splits a comma-separated flag value: "a, b,,c" → ["a","b","c"]. */
+export function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** A whole-number flag. */
+export function intOption(flag: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${flag} expects a whole number, got "${value}"`);
+    return Number(value);
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Suggestions (issue 5): what `today` needs to stay fast on large workspaces. The engine's
+ * result is stored per workspace together with a stamp of the data it was computed from;
+ * `today` recomputes only when the stamp or the minute changes. Indexes serve the few
+ * queries that load the engine's input (recent inbound mail, surprises, tagged outbound
+ * interactions, facts by kind). Frozen in time: Kysely<any>, no application imports.
+ */
+import type { Kysely, Migration } from 'kysely';
+
+export const migration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('suggestion_runs')
+      .addColumn('workspace_id', 'text', (c) => c.primaryKey().references('workspaces.id').onDelete('cascade'))
+      .addColumn('engine_now', 'bigint', (c) => c.notNull())
+      .addColumn('stamp', 'text', (c) => c.notNull())
+      .addColumn('ran_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('interactions_kind_time_idx').on('interactions').columns(['workspace_id', 'kind', 'occurred_at']).execute();
+    await db.schema
+      .createIndex('interaction_behaviors_behavior_idx')
+      .on('interaction_behaviors')
+      .columns(['workspace_id', 'behavior', 'interaction_id'])
+      .execute();
+    await db.schema.createIndex('facts_kind_idx').on('facts').columns(['workspace_id', 'kind']).execute();
+  },
+
+  async down(db: Kysely<any>) {
+    await db.schema.dropIndex('facts_kind_idx').execute();
+    await db.schema.dropIndex('interaction_behaviors_behavior_idx').execute();
+    await db.schema.dropIndex('interactions_kind_time_idx').execute();
+    await db.schema.dropTable('suggestion_runs').execute();
+  },
+};

@@ -1,0 +1,132 @@
+/**
+ * `rapport demo`: a workspace with realistic, deterministic histories. The same seed and `now`
+ * give the same rows on SQLite and PostgreSQL: every random draw comes from a seeded stream,
+ * every id from a seeded generator, every time from `now`. It scales to 100,000 contacts and
+ * millions of interactions by writing chunks of contacts in one transaction each, with large
+ * inserts (demo.repo.ts), then refreshing planner statistics and scoring every contact. Benchmarks call `generateDemo`; its signature is a contract.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Db } from '../db/database.js';
+import { ValidationError } from '../errors.js';
+import { rescoreWorkspace } from '../health/health.service.js';
+import { seededIdGenerator, type IdGenerator } from '../shared/ids.js';
+import { DAY_MS } from '../shared/time.js';
+import { normalizeSubject } from '../text/index.js';
+import type { Workspace } from '../workspaces/workspaces.schema.js';
+import { createWorkspace, updateWorkspaceSettings } from '../workspaces/workspaces.service.js';
+import { analyzeTemplates } from './analysis.js';
+import { wholeSeconds } from './clock.js';
+import { addContactRows, type ContactRowsContext } from './contact-rows.js';
+import { KNOWLEDGE_ITEMS } from './demo.data.js';
+import { analyzeDemoTables, emptyDemoRows, withBulkLoadCache, writeDemoRows } from './demo.repo.js';
+import type { KnowledgeRef } from './history.js';
+import { OWN_ADDRESS, OWN_DOMAIN } from './mail-writer.js';
+import { PeoplePlanner, planCompanies, type Company } from './people.js';
+import { forkRandom } from './random.js';
+
+export const DEMO_COMPETITORS = ['Globex', 'Initech'];
+export const MAX_DEMO_CONTACTS = 1_000_000;
+/** Contacts per transaction: about 25,000 interactions, large enough to amortise commits. */
+const CHUNK = 500;
+
+export interface DemoOptions {
+  contacts: number;
+  seed: number;
+  now: number;
+  slug?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+function validate(options: DemoOptions): void {
+  if (!Number.isInteger(options.contacts) || options.contacts < 1 || options.contacts > MAX_DEMO_CONTACTS) {
+    throw new ValidationError(`--contacts: expected a whole number from 1 to ${MAX_DEMO_CONTACTS}, got ${options.contacts}`);
+  }
+  if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff) {
+    throw new ValidationError(`--seed: expected a whole number from 0 to 4294967295, got ${options.seed}`);
+  }
+  if (!Number.isFinite(options.now)) throw new ValidationError('now: not a valid instant');
+}
+
+/** FNV-1a: a stable 32-bit hash of the slug, so that demo workspaces of one seed get distinct ids. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * Creates the demo workspace, fills it and scores its contacts. Calls `onProgress(done, total)`
+ * on one scale: contacts written (0…N), then contacts scored (N…2N).
+ * @throws validation (bad count or seed), conflict (the slug is taken).
+ */
+export async function generateDemo(
+  db: Db,
+  options: { contacts: number; seed: number; now: number; slug?: string; onProgress?: (done: number, total: number) => void },
+): Promise<{ workspace: Workspace; contacts: number; interactions: number; seconds: number }> {
+  validate(options);
+  const started = performance.now();
+  const { seed, contacts: total } = options;
+  const now = wholeSeconds(options.now);
+  const slug = options.slug ?? 'demo';
+  const ids = seededIdGenerator(seed, now);
+  // Workspace ids are global keys: mix the slug in so two demos of one seed can live side by side.
+  const wsIds = seededIdGenerator(seed, now - (hash32(slug) % 0x1000000));
+  let workspace = await createWorkspace(
+    db.kysely,
+    { name: 'Demo', slug, me: [OWN_ADDRESS, `@${OWN_DOMAIN}`], time_zone: 'Europe/London' },
+    now,
+    wsIds,
+  );
+  workspace = await updateWorkspaceSettings(db.kysely, workspace, { competitors: DEMO_COMPETITORS }, now);
+  const progressTotal = total * 2;
+  const ctx = seedRows(workspace.id, seed, total, now, ids);
+  const interactions = await withBulkLoadCache(db.kysely, db.dialect, async () => {
+    const planner = new PeoplePlanner(seed, ctx.companies, now);
+    let count = 0;
+    let writing: Promise<void> = Promise.resolve();
+    for (let index = 0; index < total; index++) {
+      const rng = forkRandom(seed, index);
+      count += addContactRows(ctx, index, planner.plan(index, rng), rng);
+      if ((index + 1) % CHUNK !== 0 && index + 1 !== total) continue;
+      // One chunk is written while the next is generated (PostgreSQL works in its own process
+      // meanwhile). Chunks still commit in order, so parents (companies, items) come first.
+      await writing;
+      const done = index + 1;
+      writing = writeDemoRows(db.kysely, db.dialect, ctx.rows).then(() => options.onProgress?.(done, progressTotal));
+      // A failed write is reported at the next await; until then it must not count as unhandled.
+      writing.catch(() => undefined);
+      ctx.rows = emptyDemoRows();
+    }
+    await writing;
+    return count;
+  });
+
+  await analyzeDemoTables(db.kysely, db.dialect);
+  // Score every contact now, so that the demo opens with health, statuses and Today filled in.
+  await rescoreWorkspace(db, workspace, now, (done, of) => {
+    options.onProgress?.(total + Math.round((done / Math.max(1, of)) * total), progressTotal);
+  });
+  return { workspace, contacts: total, interactions, seconds: Math.round((performance.now() - started) / 10) / 100 };
+}
+
+/** The context every contact is written with, and the rows every contact refers to: companies and knowledge items. */
+function seedRows(wsId: string, seed: number, total: number, now: number, ids: IdGenerator): ContactRowsContext & { companies: Company[] } {
+  const rows = emptyDemoRows();
+  const companies = planCompanies(seed, total);
+  const companyIds = companies.map((c) => {
+    const id = ids('co');
+    rows.companies.push({ workspace_id: wsId, id, name: c.name, name_key: c.name.toLowerCase(), domain: c.domain, created_at: now - 800 * DAY_MS });
+    return id;
+  });
+  const knowledge: KnowledgeRef[] = KNOWLEDGE_ITEMS.map((item) => {
+    const id = ids('kn');
+    const url = `https://${OWN_DOMAIN}/kb/${item.slug}`;
+    rows.knowledge_items.push({
+      workspace_id: wsId, id, title: item.title, url, topics: JSON.stringify(item.topics),
+      body: `${item.title}: our notes, in five minutes of reading.`, created_at: now - 800 * DAY_MS,
+    });
+    return { id, url, topics: item.topics };
+  });
+  const analyses = analyzeTemplates({ competitors: DEMO_COMPETITORS, knowledgeUrls: knowledge.map((k) => k.url) });
+  return { wsId, now, ids, analyses, normalizeSubject, rows, competitors: DEMO_COMPETITORS, knowledge, companyIds, companies };
+}

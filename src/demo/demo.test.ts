@@ -1,0 +1,157 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listContacts } from '../contacts/contacts.service.js';
+import type { Db } from '../db/database.js';
+import { createTestDb, testDialects } from '../db/test-db.js';
+import { listOpenWaits } from '../health/health.service.js';
+import { DAY_MS } from '../shared/time.js';
+import { normalizeSubject } from '../text/index.js';
+import { generateDemo } from './demo.service.js';
+
+const NOW = Date.parse('2025-06-02T11:30:00Z');
+
+async function fingerprint(db: Db, seed: number, contacts: number) {
+  const result = await generateDemo(db, { contacts, seed, now: NOW });
+  const people = await listContacts(db.kysely, result.workspace, {}, NOW);
+  const k = db.kysely;
+  const interactions = await k
+    .selectFrom('interactions')
+    .select(['id', 'kind', 'direction', 'occurred_at', 'subject', 'thread_id', 'is_closer', 'sentiment'])
+    .where('workspace_id', '=', result.workspace.id)
+    .orderBy('id')
+    .execute();
+  const counts: Record<string, number> = {};
+  for (const table of ['facts', 'commitments', 'threads', 'interaction_contacts', 'interaction_behaviors', 'knowledge_shares'] as const) {
+    const row = await k.selectFrom(table).select(k.fn.countAll<number>().as('n')).where('workspace_id', '=', result.workspace.id).executeTakeFirstOrThrow();
+    counts[table] = Number(row.n);
+  }
+  return {
+    result: { ...result, seconds: 0 },
+    contacts: people.map((c) => ({ id: c.id, name: c.name, email: c.email, kind: c.kind, stage: c.stage })).sort((a, b) => a.id.localeCompare(b.id)),
+    interactions,
+    counts,
+  };
+}
+
+describe('demo data across engines', () => {
+  const opened: Db[] = [];
+  afterEach(async () => {
+    for (const db of opened.splice(0)) await db.close();
+  });
+
+  it('gives the same contacts, interactions and counts for the same seed on every engine', async () => {
+    const prints = [];
+    // Two fresh databases: SQLite and PostgreSQL, or SQLite twice when PostgreSQL is off.
+    for (const dialect of testDialects().length > 1 ? testDialects() : ['sqlite' as const, 'sqlite' as const]) {
+      const db = await createTestDb(dialect);
+      opened.push(db);
+      prints.push(await fingerprint(db, 7, 120));
+    }
+    const [a, b] = prints;
+    expect(a!.contacts).toHaveLength(120);
+    expect(a!.result.interactions).toBeGreaterThan(120 * 30);
+    expect(b!.contacts).toEqual(a!.contacts);
+    expect(b!.counts).toEqual(a!.counts);
+    expect(b!.interactions).toEqual(a!.interactions);
+    expect(b!.result.workspace.id).toBe(a!.result.workspace.id);
+  });
+
+  it('gives different data for a different seed', async () => {
+    const one = await createTestDb('sqlite');
+    const two = await createTestDb('sqlite');
+    opened.push(one, two);
+    const a = await fingerprint(one, 7, 40);
+    const b = await fingerprint(two, 8, 40);
+    expect(b.contacts.map((c) => c.email)).not.toEqual(a.contacts.map((c) => c.email));
+    expect(b.interactions.map((i) => i.occurred_at)).not.toEqual(a.interactions.map((i) => i.occurred_at));
+  });
+});
+
+describe.each(testDialects())('demo data on %s', (dialect) => {
+  let db: Db;
+  beforeEach(async () => {
+    db = await createTestDb(dialect);
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('shows every situation the product is about, even in a small workspace', async () => {
+    const { workspace: ws } = await generateDemo(db, { contacts: 30, seed: 3, now: NOW });
+    expect(ws).toMatchObject({ name: 'Demo', slug: 'demo' });
+    expect(ws.settings).toMatchObject({ time_zone: 'Europe/London', competitors: ['Globex', 'Initech'], own_domains: ['rapport-demo.example'] });
+
+    const health = await db.kysely.selectFrom('contact_health').select(['contact_id', 'metrics', 'status']).where('workspace_id', '=', ws.id).execute();
+    expect(health).toHaveLength(30);
+    const metrics = health.map((h) => JSON.parse(h.metrics) as { open_waits: number; nudges: number; competitor_mentions_90d: number; overdue: boolean });
+    expect(metrics.some((m) => m.open_waits > 0)).toBe(true);
+    expect(metrics.some((m) => m.nudges > 0)).toBe(true);
+    expect(metrics.some((m) => m.competitor_mentions_90d > 0)).toBe(true);
+    expect(metrics.some((m) => m.overdue)).toBe(true);
+    expect(new Set(health.map((h) => h.status)).size).toBeGreaterThan(1);
+
+    const waits = await listOpenWaits(db.kysely, ws, NOW);
+    expect(waits.some((w) => w.nudges > 0)).toBe(true);
+
+    const contacts = await listContacts(db.kysely, ws, {}, NOW);
+    expect(new Set(contacts.map((c) => c.stage))).toEqual(new Set(['honeymoon', 'established', 'prospect', 'personal']));
+
+    const birthdays = await db.kysely.selectFrom('facts').select(['date', 'yearly']).where('workspace_id', '=', ws.id).where('kind', '=', 'important_date').execute();
+    const inTwoWeeks = birthdays.filter((f) => {
+      const [, month, day] = (f.date ?? '').split('-').map(Number);
+      const next = Date.UTC(new Date(NOW).getUTCFullYear(), month! - 1, day!);
+      return f.yearly === 1 && next > NOW && next - NOW <= 14 * DAY_MS;
+    });
+    expect(inTwoWeeks.length).toBeGreaterThan(0);
+
+    const open = await db.kysely.selectFrom('commitments').select('due_at').where('workspace_id', '=', ws.id).where('status', '=', 'open').execute();
+    expect(open.some((c) => c.due_at < NOW)).toBe(true);
+    expect(open.some((c) => c.due_at > NOW && c.due_at - NOW <= 2 * DAY_MS)).toBe(true);
+
+    const kinds = await db.kysely.selectFrom('interactions').select('kind').distinct().where('workspace_id', '=', ws.id).execute();
+    expect(new Set(kinds.map((k) => k.kind))).toEqual(new Set(['email', 'call', 'meeting', 'message', 'surprise', 'newsletter']));
+    const tags = await db.kysely.selectFrom('interaction_behaviors').select('behavior').distinct().where('workspace_id', '=', ws.id).execute();
+    expect(new Set(tags.map((t) => t.behavior))).toEqual(new Set(['interest', 'compliment', 'knowledge', 'enthusiasm', 'humor', 'surprise', 'heroics', 'ask']));
+  });
+
+  it('writes mail the way import does: threads, references, roles, subject keys, nothing in the future', async () => {
+    const { workspace: ws } = await generateDemo(db, { contacts: 12, seed: 5, now: NOW });
+    const k = db.kysely;
+    const mail = await k.selectFrom('interactions').selectAll().where('workspace_id', '=', ws.id).where('kind', '=', 'email').orderBy('id').execute();
+    const threads = new Map((await k.selectFrom('threads').selectAll().where('workspace_id', '=', ws.id).execute()).map((t) => [t.id, t]));
+    const roles = new Map(
+      (await k.selectFrom('interaction_contacts').select(['interaction_id', 'role']).where('workspace_id', '=', ws.id).execute()).map((r) => [r.interaction_id, r.role]),
+    );
+    const previous = new Map<string, { at: number; messageId: string }>();
+    for (const m of mail) {
+      expect(m.occurred_at).toBeLessThan(NOW);
+      expect(m.occurred_at % 1000).toBe(0);
+      expect(m.subject_key).toBe(normalizeSubject(m.subject));
+      expect(threads.has(m.thread_id!)).toBe(true);
+      const before = previous.get(m.thread_id!);
+      // Within a thread, id order is time order: ties are broken by id.
+      if (before) {
+        expect(m.occurred_at).toBeGreaterThanOrEqual(before.at);
+        expect(m.in_reply_to).toBe(before.messageId);
+      } else expect(m.in_reply_to).toBeNull();
+      previous.set(m.thread_id!, { at: m.occurred_at, messageId: m.message_id! });
+      if (m.automated === 1) expect(roles.has(m.id)).toBe(false);
+      else expect(roles.get(m.id)).toBe(m.direction === 'in' ? 'from' : 'to');
+    }
+    for (const t of threads.values()) {
+      const own = mail.filter((m) => m.thread_id === t.id);
+      expect(t.message_count).toBe(own.length);
+      expect(t.last_at).toBe(own[own.length - 1]!.occurred_at);
+    }
+    const first = await k.selectFrom('contacts').select(['id', 'first_seen_at']).where('workspace_id', '=', ws.id).execute();
+    expect(first.every((c) => c.first_seen_at !== null && c.first_seen_at < NOW)).toBe(true);
+  });
+
+  it('refuses a bad count or seed, and a slug that is taken, naming the problem', async () => {
+    await expect(generateDemo(db, { contacts: 0, seed: 1, now: NOW })).rejects.toMatchObject({ code: 'validation', message: expect.stringContaining('--contacts') });
+    await expect(generateDemo(db, { contacts: 5, seed: -1, now: NOW })).rejects.toMatchObject({ code: 'validation', message: expect.stringContaining('--seed') });
+    await generateDemo(db, { contacts: 3, seed: 1, now: NOW });
+    await expect(generateDemo(db, { contacts: 3, seed: 1, now: NOW })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('demo') });
+    const second = await generateDemo(db, { contacts: 3, seed: 1, now: NOW, slug: 'demo-2' });
+    expect(second.workspace.slug).toBe('demo-2');
+  });
+});

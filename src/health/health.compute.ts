@@ -1,0 +1,126 @@
+/**
+ * From loaded rows to health: groups a batch's rows per contact and per thread, walks every
+ * thread once, and scores each contact. Pure apart from the rows it is given.
+ */
+import { DateTime } from 'luxon';
+import type { ContactKind, Stage } from '../contacts/contacts.schema.js';
+import { computeStage } from '../contacts/stage.js';
+import type { BusinessClock } from '../metrics/business-time.js';
+import { computeContactMetrics, type ComputedMetrics } from '../metrics/contact-metrics.js';
+import { isSenderRole, type ContactInteraction, type MetricsSettings } from '../metrics/inputs.js';
+import { walkThread, type ThreadMessage, type Wait } from '../metrics/waits.js';
+import { readJson } from '../shared/json.js';
+import type { WorkspaceSettings } from '../workspaces/workspaces.schema.js';
+import type { HealthContactRow, ParticipationRow, ThreadMessageRow } from './health.repo.js';
+import { scoreHealth, type HealthScore } from './score.js';
+
+export interface BatchRows {
+  contacts: HealthContactRow[];
+  participations: ParticipationRow[];
+  tags: { interaction_id: string; behavior: string }[];
+  threadMessages: ThreadMessageRow[];
+  snapshots: { contact_id: string; score: number | null }[];
+}
+
+export interface ContactResult {
+  contact: HealthContactRow;
+  computed: ComputedMetrics;
+  health: HealthScore;
+  stage: Stage;
+}
+
+/** The calendar day of `now` in the workspace's zone: snapshots are kept per local day. */
+export function localDay(now: number, zone: string): string {
+  return DateTime.fromMillis(now, { zone }).toISODate() as string;
+}
+
+/** Groups thread rows (one per sender) into messages, walks each thread once. */
+export function walkThreads(rows: readonly ThreadMessageRow[], nudgeGapMs: number): Wait[] {
+  const threads = new Map<string, Map<string, ThreadMessage>>();
+  for (const r of rows) {
+    let thread = threads.get(r.thread_id);
+    if (!thread) {
+      thread = new Map();
+      threads.set(r.thread_id, thread);
+    }
+    let m = thread.get(r.id);
+    if (!m) {
+      m = { id: r.id, at: r.occurred_at, direction: r.direction as 'in' | 'out', isCloser: r.is_closer === 1, senders: [] };
+      thread.set(r.id, m);
+    }
+    if (r.sender !== null && !m.senders.includes(r.sender)) m.senders.push(r.sender);
+  }
+  const waits: Wait[] = [];
+  for (const [id, messages] of threads) waits.push(...walkThread(id, [...messages.values()], nudgeGapMs));
+  return waits;
+}
+
+export function computeBatch(rows: BatchRows, settings: WorkspaceSettings, clock: BusinessClock, now: number, matchCompetitors: (t: string) => string[]): ContactResult[] {
+  const tagsOf = new Map<string, string[]>();
+  for (const t of rows.tags) {
+    const list = tagsOf.get(t.interaction_id);
+    if (list) list.push(t.behavior);
+    else tagsOf.set(t.interaction_id, [t.behavior]);
+  }
+  const interactions = new Map<string, ContactInteraction[]>();
+  // Emails without a thread are threads of their own.
+  const loose: ThreadMessageRow[] = [];
+  for (const p of rows.participations) {
+    const item: ContactInteraction = {
+      id: p.id,
+      kind: p.kind,
+      direction: p.direction,
+      at: p.occurred_at,
+      automated: p.automated === 1,
+      role: p.role,
+      sentiment: p.sentiment,
+      text: p.text,
+      tags: tagsOf.get(p.id) ?? [],
+    };
+    const list = interactions.get(p.contact_id);
+    if (list) list.push(item);
+    else interactions.set(p.contact_id, [item]);
+    if (p.thread_id === null && p.kind === 'email' && p.automated === 0 && (p.direction === 'in' || p.direction === 'out')) {
+      loose.push({ id: p.id, thread_id: `ix:${p.id}`, direction: p.direction, occurred_at: p.occurred_at, is_closer: p.is_closer,
+        sender: p.direction === 'in' && isSenderRole(p.role) ? p.contact_id : null });
+    }
+  }
+  const waitsOf = new Map<string, Wait[]>();
+  for (const w of walkThreads([...rows.threadMessages, ...loose], settings.nudge_gap_s * 1000)) {
+    const involved = new Set([...w.senders, ...w.nudges.flatMap((n) => n.senders)]);
+    for (const c of involved) {
+      const list = waitsOf.get(c);
+      if (list) list.push(w);
+      else waitsOf.set(c, [w]);
+    }
+  }
+  const earlier = new Map<string, (number | null)[]>();
+  for (const s of rows.snapshots) earlier.set(s.contact_id, [...(earlier.get(s.contact_id) ?? []), s.score]);
+
+  const metricsSettings: MetricsSettings = settings;
+  return rows.contacts.map((contact) => {
+    const computed = computeContactMetrics(
+      {
+        now,
+        contact: { id: contact.id, tags: readJson<string[]>(contact.tags, []), client_since: contact.client_since, keep_in_touch_days: contact.keep_in_touch_days },
+        interactions: interactions.get(contact.id) ?? [],
+        waits: waitsOf.get(contact.id) ?? [],
+        settings: metricsSettings,
+      },
+      { clock, matchCompetitors },
+    );
+    const health = scoreHealth(computed.metrics, computed.detail, settings.weights, earlier.get(contact.id) ?? []);
+    const stage = computeStage(
+      {
+        kind: contact.kind as ContactKind,
+        lost: contact.lost === 1,
+        client_since: contact.client_since,
+        first_seen_at: computed.detail.attention.start,
+        created_at: contact.created_at,
+      },
+      settings.honeymoon_days,
+      now,
+    );
+    return { contact, computed, health, stage };
+  });
+}

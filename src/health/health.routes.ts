@@ -1,0 +1,52 @@
+/** Health and metrics of a contact (SPEC §4, §5) and the open waits ("waiting on you"). */
+import { z } from 'zod';
+import { STAGES, STATUSES } from '../contacts/contacts.schema.js';
+import { callerOf } from '../http/auth.js';
+import { IdParam, problems, type ApiApp, type RouteDeps } from '../http/routes.js';
+import { FACTOR_NAMES, type ContactHealth, type OpenWait } from '../metrics/metrics.types.js';
+import { getContactHealth, listOpenWaits } from './health.service.js';
+
+const ContactRef = z.object({ id: z.string(), name: z.string(), email: z.string().nullable() });
+const Num = z.number().nullable();
+const FactorSchema = z.object({ value: Num, weight: z.number(), explanation: z.string() });
+
+export const ContactHealthSchema: z.ZodType<ContactHealth> = z.object({
+  contact: ContactRef,
+  score: Num,
+  status: z.enum(STATUSES).nullable(),
+  slipping: z.boolean(),
+  stage: z.enum(STAGES),
+  factors: z.object(Object.fromEntries(FACTOR_NAMES.map((n) => [n, FactorSchema])) as Record<(typeof FACTOR_NAMES)[number], typeof FactorSchema>),
+  metrics: z.object({
+    replies: z.number(), reply_median_s: Num, reply_p90_s: Num, reply_median_business_s: Num, open_waits: z.number(),
+    oldest_wait_s: Num, oldest_wait_business_s: Num, nudges: z.number(), nudge_rate: Num, inbound_per_30d: z.number(),
+    baseline_inbound_per_30d: Num, sentiment_90d: Num, competitor_mentions_90d: z.number(), touches_per_30d: z.number(),
+    baseline_touches_per_30d: Num, attention_ratio: Num, days_since_last_touch: Num, typical_gap_days: z.number(), overdue: z.boolean(),
+    behaviors_180d: z.record(z.string(), z.number()), gives_180d: z.number(), asks_180d: z.number(),
+    sla_target_business_s: Num, sla_breaches_90d: z.number(),
+  }),
+});
+
+export const OpenWaitSchema: z.ZodType<OpenWait> = z.object({
+  contact: ContactRef,
+  thread_id: z.string(),
+  subject: z.string().nullable(),
+  since: z.string(),
+  wait_s: z.number(),
+  wait_business_s: z.number(),
+  nudges: z.number(),
+});
+
+export function healthRoutes(app: ApiApp, deps: RouteDeps) {
+  const db = deps.db.kysely;
+
+  app.get('/contacts/:contactId/health', {
+    config: { access: 'viewer', cache: true },
+    schema: { tags: ['health'], summary: 'Metrics (§4) and health with its factors (§5), computed now', params: IdParam('contactId'), response: { 200: ContactHealthSchema, ...problems } },
+  }, async (request) => getContactHealth(db, callerOf(request).workspace, request.params.contactId as string, deps.now()));
+
+  app.get('/waiting', {
+    config: { access: 'viewer', cache: true },
+    schema: { tags: ['health'], summary: 'Open waits, oldest first', response: { 200: z.array(OpenWaitSchema), ...problems } },
+  }, async (request) => listOpenWaits(db, callerOf(request).workspace, deps.now()));
+}

@@ -1,0 +1,164 @@
+/**
+ * The HTTP server: JSON API under /api/v1 (routes live beside their domain services), its
+ * OpenAPI 3.1 document at /api/v1/openapi.json, a reference page at /api/docs, and the web
+ * app from web/dist with an SPA fallback. `buildServer` does not listen, so tests use inject.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../db/database.js';
+import { startDeliveryWorker, type Sender } from '../webhooks/delivery.js';
+import { registerAuditHook } from './audit-hook.js';
+import { registerReadCache } from './read-cache.js';
+import { registerAuth, type Access } from './auth.js';
+import { errorHandler, problemOf, sendProblem } from './error-handler.js';
+import { checkUrlInput, registerJsonParser } from './json-body.js';
+import { API_ROUTES } from './api-routes.js';
+import type { ApiApp, RouteDeps } from './routes.js';
+
+export interface ServerOptions {
+  now?: () => number;
+  logger?: boolean | { level: string };
+  /** Folder of the built web app; default web/dist when it exists. null: no web app. */
+  webDist?: string | null;
+  /** Set Secure on cookies (behind HTTPS). */
+  secureCookies?: boolean;
+  allowPrivateWebhooks?: boolean;
+  /** Largest JSON body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Requests per minute: per token, login attempts per address, failed credentials per address. */
+  rateLimits?: { token?: number; login?: number; failedAuth?: number };
+  /** Run the webhook delivery worker in this process (rapport serve). */
+  webhookWorker?: boolean;
+  webhookSender?: Sender;
+  /** Largest upload to POST /imports in bytes (default 2 GiB). */
+  uploadLimit?: number;
+  /** Lifetime of cached reads in ms (read-cache.ts); 0 turns the cache off. Default 1000. */
+  readCacheMs?: number;
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access | undefined;
+  hidden: boolean;
+  hasBody: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its access rule: the auth matrix and the OpenAPI test walk it. */
+    routeTable: RouteEntry[];
+  }
+}
+
+export async function buildServer(db: Db, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const now = options.now ?? Date.now;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    routerOptions: { maxParamLength: 300, ignoreTrailingSlash: true },
+    // Bad percent-encoding in the URL: a problem document like every other error.
+    frameworkErrors: (error, request, reply) => sendProblem(reply, problemOf(400, 'bad_input', error.message, request.url)),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      routeTable.push({ method, url: route.url, access: route.config?.access, hidden: !!(route.schema as { hide?: boolean } | undefined)?.hide, hasBody: !!route.schema?.body });
+    }
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  // Response schemas document the API; bodies are built by presenters typed with them, so
+  // serializing is plain JSON.stringify (re-validating every response would halve throughput).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(errorHandler);
+  registerJsonParser(app);
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    hsts: options.secureCookies ? undefined : false,
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Rapport API', version: '1.0.0', description: 'Relationship care: contacts, interactions, health, today. Errors are RFC 9457 problem documents; lists page with cursors (Link rel="next").' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token (rapport token create)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'rapport_session', description: 'Browser session; writes need X-CSRF-Token' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformStaticCSP: (h) => h.replace('upgrade-insecure-requests;', ''), uiConfig: { url: '/api/v1/openapi.json' } as never });
+
+  registerAuth(app, db, {
+    now,
+    secureCookies: !!options.secureCookies,
+    tokenRateLimit: options.rateLimits?.token ?? 1200,
+    failedAuthLimit: options.rateLimits?.failedAuth ?? 30,
+  });
+  app.addHook('preValidation', checkUrlInput);
+  registerAuditHook(app, db, now);
+  registerReadCache(app, options.readCacheMs ?? 1000);
+
+  const deps: RouteDeps = {
+    db,
+    now,
+    allowPrivateWebhooks: !!options.allowPrivateWebhooks,
+    secureCookies: !!options.secureCookies,
+    loginRateLimit: options.rateLimits?.login ?? 10,
+    uploadLimit: options.uploadLimit ?? 2 * 1024 ** 3,
+    background: (work) => {
+      pending.add(work);
+      void work.finally(() => pending.delete(work));
+    },
+  };
+  const pending = new Set<Promise<unknown>>();
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...pending]);
+  });
+  await app.register(
+    async (api) => {
+      const typed = api.withTypeProvider<ZodTypeProvider>() as ApiApp;
+      typed.get('/health', { config: { access: 'public' }, schema: { tags: ['meta'], summary: 'Liveness check', security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+      typed.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+      for (const routes of API_ROUTES) await routes(typed, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  registerWebApp(app, options.webDist === undefined ? resolve('web/dist') : options.webDist);
+
+  if (options.webhookWorker) {
+    const stop = startDeliveryWorker(db.kysely, { now, allowPrivate: !!options.allowPrivateWebhooks, send: options.webhookSender, onError: (e) => app.log.error(e) });
+    app.addHook('onClose', stop);
+  }
+  return app;
+}
+
+/** The web app with an SPA fallback: unknown non-API GETs get index.html; unknown API paths a 404 problem. */
+function registerWebApp(app: FastifyInstance, dir: string | null) {
+  const hasWeb = !!dir && existsSync(join(dir, 'index.html'));
+  if (hasWeb) app.register(fastifyStatic, { root: dir, wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (hasWeb && request.method === 'GET' && !path.startsWith('/api/')) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    return sendProblem(reply, problemOf(404, 'not_found', `no route ${request.method} ${path}`, request.url));
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * Test data: a valid body for every write route of /api/v1, keyed "METHOD /path", so that
+ * the auth matrix and the hostile-input tests exercise the route rather than its validation.
+ * Ids of workspace A are filled in by `bodyFor`.
+ */
+export const VALID_BODIES: Record<string, (ids: Record<string, string>) => unknown> = {
+  'POST /api/v1/auth/signup': () => ({ email: 'first@x.example', password: 'a long enough password' }),
+  'POST /api/v1/auth/login': () => ({ email: 'owner@alpha.example', password: 'wrong password here' }),
+  'POST /api/v1/auth/invitations/accept': () => ({ token: 'rinv_unknown', password: 'a long enough password' }),
+  'POST /api/v1/auth/session/workspace': () => ({ workspace: 'alpha' }),
+  'POST /api/v1/workspaces': () => ({ name: 'New one', me: ['me@new.example'] }),
+  'PATCH /api/v1/settings': () => ({ competitors: ['Globex'] }),
+  'PATCH /api/v1/members/:userId': () => ({ role: 'viewer' }),
+  'POST /api/v1/invitations': () => ({ email: 'invitee@x.example', role: 'member' }),
+  'POST /api/v1/tokens': () => ({ name: 'ci', role: 'viewer' }),
+  'POST /api/v1/contacts': () => ({ email: 'grace@client.example', name: 'Grace', tags: ['vip'] }),
+  'PATCH /api/v1/contacts/:contactId': () => ({ name: 'Ada Lovelace', notes: 'met at the fair' }),
+  'POST /api/v1/contacts/:contactId/facts': () => ({ kind: 'interest', text: 'sailing' }),
+  'PATCH /api/v1/facts/:factId': () => ({ text: 'sailing boats' }),
+  'POST /api/v1/commitments': (ids) => ({ contact: ids.contactId, text: 'send the proposal', due_at: '2025-01-08T09:00:00Z' }),
+  'PATCH /api/v1/commitments/:commitmentId': () => ({ text: 'send the signed proposal' }),
+  'POST /api/v1/commitments/:commitmentId/done': () => ({}),
+  'POST /api/v1/knowledge': () => ({ title: 'Pricing guide', topics: ['pricing'] }),
+  'PATCH /api/v1/knowledge/:knowledgeId': () => ({ title: 'Pricing guide, 2nd edition' }),
+  'POST /api/v1/knowledge/:knowledgeId/shares': (ids) => ({ contact: ids.contactId }),
+  'POST /api/v1/today/:suggestionId/done': () => ({ note: 'sent it' }),
+  'POST /api/v1/today/:suggestionId/snooze': () => ({ until: '2025-01-07T09:00:00Z' }),
+  'POST /api/v1/interactions': (ids) => ({ kind: 'call', contact_ids: [ids.contactId], text: 'called about the offer' }),
+  // An IP literal: no DNS lookup in tests.
+  'POST /api/v1/webhooks': () => ({ url: 'https://93.184.215.14/hook', events: ['interaction.created'] }),
+  'PATCH /api/v1/webhooks/:webhookId': () => ({ description: 'CRM sync' }),
+};
+
+export function bodyFor(method: string, url: string, ids: Record<string, string>): unknown {
+  return VALID_BODIES[`${method} ${url}`]?.(ids);
+}
+
+export function fillParams(url: string, ids: Record<string, string>): string {
+  return url.replace(/:(\w+)/g, (_, name: string) => {
+    const id = ids[name];
+    if (!id) throw new Error(`no fixture id for :${name} in ${url}`);
+    return encodeURIComponent(id);
+  });
+}
+
+/** Query strings the GET routes need. */
+const QUERIES: Record<string, (ids: Record<string, string>) => string> = {
+  '/api/v1/interactions': (ids) => `?contact=${ids.contactId}`,
+};
+
+export function urlFor(url: string, ids: Record<string, string>): string {
+  return fillParams(url, ids) + (QUERIES[url]?.(ids) ?? '');
+}

@@ -1,0 +1,153 @@
+/**
+ * `rapport import`: detects the format of each path and hands it to its importer: mail
+ * (mbox, .eml files and folders, Maildir trees) here in src/import/mail, vCard and CSV in
+ * src/import/contacts, iCalendar in src/import/calendar. Returns one summary for all paths
+ * (SPEC §3.5).
+ */
+import { open, readdir, stat } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import type { Db } from '../db/database.js';
+import { ValidationError } from '../errors.js';
+import type { Workspace } from '../workspaces/workspaces.schema.js';
+import { emptySummary, MAX_REPORTED_ERRORS, type ImportProgress, type ImportSummary } from './import.types.js';
+import { importMailSource, type MailImportOptions } from './mail/mail-import.service.js';
+import { openMbox, openMessageFiles } from './mail/sources.js';
+
+export const IMPORT_FORMATS = ['mbox', 'eml', 'maildir', 'vcard', 'csv', 'ics'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+export interface ImportOptions {
+  format?: ImportFormat;
+  /** CSV header mapping: field → column. */
+  map?: Record<string, string>;
+  /** Parser threads for mail (0: on the main thread). */
+  workers?: number;
+  batchSize?: number;
+  onProgress?: (path: string, p: ImportProgress) => void;
+}
+
+const EXTENSIONS: Record<string, ImportFormat> = {
+  '.mbox': 'mbox',
+  '.mbx': 'mbox',
+  '.eml': 'eml',
+  '.vcf': 'vcard',
+  '.vcard': 'vcard',
+  '.csv': 'csv',
+  '.ics': 'ics',
+  '.ical': 'ics',
+};
+
+async function statOrThrow(path: string) {
+  try {
+    return await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ValidationError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+  }
+}
+
+async function hasMaildirFolders(dir: string, depth = 0): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const names = new Set(entries.filter((e) => e.isDirectory()).map((e) => e.name));
+  if (names.has('cur') || names.has('new')) return true;
+  if (depth >= 3) return false;
+  for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.') && (await hasMaildirFolders(`${dir}/${e.name}`, depth + 1))) return true;
+  return false;
+}
+
+/** Reads the first bytes to tell an mbox from a message, a vCard or a calendar. */
+async function sniff(path: string): Promise<ImportFormat | null> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const head = buffer.toString('latin1', 0, bytesRead).replace(/^\u00ef\u00bb\u00bf/, '').replace(/^\s+/, '');
+    if (/^From \S*/.test(head)) return 'mbox';
+    if (/^BEGIN:VCARD/i.test(head)) return 'vcard';
+    if (/^BEGIN:VCALENDAR/i.test(head)) return 'ics';
+    if (/^[!-9;-~]+[ \t]*:/.test(head) && /^(from|to|subject|date|message-id|received|return-path|mime-version|delivered-to|x-[\w-]+)[ \t]*:/im.test(head)) return 'eml';
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The format of a path: the one asked for, else from the extension, the content or (folders)
+ * the presence of Maildir `cur`/`new` folders.
+ * @throws validation when the path cannot be read, or the format cannot be told or does not fit.
+ */
+export async function detectFormat(path: string, asked?: ImportFormat): Promise<{ format: ImportFormat; isFolder: boolean }> {
+  const info = await statOrThrow(path);
+  const isFolder = info.isDirectory();
+  if (isFolder) {
+    if (asked && asked !== 'eml' && asked !== 'maildir') throw new ValidationError(`${path} is a folder; --format ${asked} reads a file`);
+    return { format: asked ?? ((await hasMaildirFolders(path)) ? 'maildir' : 'eml'), isFolder };
+  }
+  if (asked) {
+    if (asked === 'maildir') throw new ValidationError(`${path} is a file; --format maildir reads a folder`);
+    return { format: asked, isFolder };
+  }
+  const byExtension = EXTENSIONS[extname(path).toLowerCase()];
+  const format = byExtension ?? (await sniff(path));
+  if (!format) throw new ValidationError(`cannot tell the format of ${path}: give --format mbox|eml|maildir|vcard|csv|ics`);
+  return { format, isFolder };
+}
+
+function addSummary(total: ImportSummary, part: ImportSummary) {
+  total.read += part.read;
+  total.imported += part.imported;
+  total.duplicates += part.duplicates;
+  total.automated += part.automated;
+  total.malformed += part.malformed;
+  total.contacts_created += part.contacts_created;
+  total.threads += part.threads;
+  for (const e of part.errors) if (total.errors.length < MAX_REPORTED_ERRORS) total.errors.push(e);
+}
+
+/**
+ * Imports every path into the workspace; one summary for all of them. Every path is checked
+ * before anything is written, so a typo in the last one does not leave a half-done import.
+ * @throws validation (unreadable path, unknown format).
+ */
+export async function importPaths(db: Db, ws: Workspace, paths: string[], now: number, options: ImportOptions = {}): Promise<ImportSummary> {
+  const started = performance.now();
+  if (paths.length === 0) throw new ValidationError('give at least one file or folder to import');
+  const jobs = [];
+  for (const p of paths) jobs.push({ path: resolve(p), ...(await detectFormat(resolve(p), options.format)) });
+  const total = emptySummary();
+  const touched = new Set<string>();
+  for (const job of jobs) {
+    const onProgress = options.onProgress ? (p: ImportProgress) => options.onProgress!(job.path, p) : undefined;
+    let summary: ImportSummary;
+    if (job.format === 'mbox' || job.format === 'eml' || job.format === 'maildir') {
+      const source = job.format === 'mbox' ? await openMbox(job.path) : await openMessageFiles(job.path, job.format, job.isFolder);
+      const mailOptions: MailImportOptions = { workers: options.workers, batchSize: options.batchSize, onProgress };
+      const result = await importMailSource(db, ws, source, now, mailOptions);
+      for (const c of result.contactIds) touched.add(c);
+      const { contactIds: _ignored, ...rest } = result;
+      summary = rest;
+    } else if (job.format === 'vcard' || job.format === 'csv') {
+      const contacts = await import('./contacts/index.js');
+      const fn = job.format === 'vcard' ? contacts.importVcardFile : contacts.importCsvFile;
+      summary = await fn(db, ws, job.path, { map: options.map }, now, onProgress);
+    } else {
+      const calendar = await import('./calendar/index.js');
+      summary = await calendar.importIcsFile(db, ws, job.path, { map: options.map }, now, onProgress);
+    }
+    addSummary(total, summary);
+  }
+  await refreshHealthOf(db, ws, [...touched], now);
+  total.seconds = Math.round((performance.now() - started) / 10) / 100;
+  return total;
+}
+
+/**
+ * Integration point with relationship health: contacts that gained interactions get their
+ * score recomputed (health.service refreshContactHealth).
+ */
+async function refreshHealthOf(db: Db, ws: Workspace, contactIds: string[], now: number): Promise<void> {
+  if (contactIds.length === 0) return;
+  const { refreshContactHealth } = await import('../health/health.service.js');
+  await refreshContactHealth(db.kysely, ws, contactIds, now);
+}

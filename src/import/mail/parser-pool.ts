@@ -1,0 +1,115 @@
+/**
+ * Parsing in worker threads so that both cores work while the main thread writes to the
+ * database. Requests are answered in any order; callers await the promises in the order they
+ * need. Back-pressure is the caller's: it keeps a bounded number of requests in flight.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { parseMail, type Fallback, type ParseContext, type ParseOutcome } from './parse-message.js';
+
+export interface RawItem {
+  raw: Uint8Array;
+  fallback: Fallback;
+}
+
+export interface ParseRequest {
+  id: number;
+  items: RawItem[];
+}
+
+export interface ParseResponse {
+  id: number;
+  results: ParseOutcome[];
+}
+
+export interface MailParser {
+  parse(items: RawItem[]): Promise<ParseOutcome[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A worker running TypeScript: Node 20 workers ignore `--import` in execArgv, so a small
+ * bootstrap registers tsx's loader inside the worker before importing the module.
+ */
+function tsWorker(url: URL, workerData: unknown): Worker {
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+function ownedBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength) return bytes;
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy;
+}
+
+async function parseAll(items: RawItem[], ctx: ParseContext): Promise<ParseOutcome[]> {
+  const out: ParseOutcome[] = [];
+  for (const item of items) {
+    try {
+      out.push(await parseMail(item.raw, item.fallback, ctx));
+    } catch (error) {
+      out.push({ ok: false, reason: `parser failure: ${(error as Error).message}` });
+    }
+  }
+  return out;
+}
+
+/** Parses on the calling thread: for small imports, where starting workers costs more than it saves. */
+export function createInlineParser(ctx: ParseContext): MailParser {
+  return { parse: (items) => parseAll(items, ctx), close: async () => undefined };
+}
+
+/** Parses in `size` worker threads. */
+export function createWorkerParser(ctx: ParseContext, size = 2): MailParser {
+  // Under tsx (tests, bench) this module is TypeScript and so is its worker; built, both are .js.
+  const isTs = import.meta.url.endsWith('.ts');
+  const url = new URL(isTs ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
+  const workers = Array.from({ length: size }, () => (isTs ? tsWorker(url, ctx) : new Worker(url, { workerData: ctx })));
+  const pending = new Map<number, { resolve: (r: ParseOutcome[]) => void; reject: (e: Error) => void; worker: Worker }>();
+  const load = new Map<Worker, number>(workers.map((w) => [w, 0]));
+  let failure: Error | null = null;
+  let nextId = 0;
+  for (const worker of workers) {
+    worker.on('message', (response: ParseResponse) => {
+      const p = pending.get(response.id);
+      if (!p) return;
+      pending.delete(response.id);
+      load.set(worker, (load.get(worker) ?? 1) - 1);
+      p.resolve(response.results);
+    });
+    const fail = (error: Error) => {
+      failure ??= error;
+      for (const [id, p] of pending) {
+        if (p.worker !== worker) continue;
+        pending.delete(id);
+        p.reject(error);
+      }
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`a parser worker stopped (exit ${code})`));
+    });
+  }
+  return {
+    parse(items) {
+      if (failure) return Promise.reject(failure);
+      // The least busy worker: batches differ in size, round robin would let one fall behind.
+      const worker = [...load].sort((a, b) => a[1] - b[1])[0]![0];
+      load.set(worker, (load.get(worker) ?? 0) + 1);
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject, worker });
+        // Transfer rather than copy; a view on a shared (pooled) buffer must be copied first,
+        // since transferring detaches the whole ArrayBuffer.
+        const owned = items.map((i) => ({ ...i, raw: ownedBytes(i.raw) }));
+        worker.postMessage({ id, items: owned } satisfies ParseRequest, owned.map((i) => i.raw.buffer as ArrayBuffer));
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/** Interactions: log one by hand (a call, a meeting, a note…) and list a contact's. */
+import { z } from 'zod';
+import { resolveContactId } from '../contacts/contacts.service.js';
+import { callerOf } from '../http/auth.js';
+import { problems, type ApiApp, type RouteDeps } from '../http/routes.js';
+import { parseInstant } from '../shared/time.js';
+import { emitEvent } from '../webhooks/webhooks.service.js';
+import { InteractionSchema } from './interactions.openapi.js';
+import { LogInteractionSchema } from './interactions.schema.js';
+import { listTimeline, logInteraction } from './interactions.service.js';
+
+const LogBody = LogInteractionSchema.extend({
+  contact_ids: z.array(z.string().min(1).max(320)).min(1).max(100).describe('contact ids or addresses'),
+  at: z.union([z.number().int(), z.string().max(40)]).optional().describe('ISO 8601 or epoch ms; default now'),
+  source: z.string().max(200).optional(),
+});
+const ListQuery = z.object({
+  contact: z.string().min(1).max(320).describe('contact id or address'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.string().max(40).optional(),
+});
+
+export function interactionsRoutes(app: ApiApp, deps: RouteDeps) {
+  const tags = ['interactions'];
+  const db = deps.db.kysely;
+
+  app.post('/interactions', {
+    config: { access: 'member', audit: { action: 'interaction.create', target: 'interaction' } },
+    schema: { tags, summary: 'Log an interaction with one or more contacts', body: LogBody, response: { 201: InteractionSchema, ...problems } },
+  }, async (request, reply) => {
+    const { workspace, actorUserId } = callerOf(request);
+    const body = request.body;
+    const contactIds = [];
+    for (const ref of body.contact_ids) contactIds.push(await resolveContactId(db, workspace, ref));
+    const at = body.at === undefined ? deps.now() : typeof body.at === 'number' ? body.at : parseInstant(body.at, 'at', workspace.settings.time_zone);
+    const text = await import('../text/index.js');
+    const interaction = await logInteraction(db, workspace, { ...body, contact_ids: contactIds, at, source: body.source ?? 'api' }, deps.now(), {
+      createdBy: actorUserId,
+      detectTags: (t) => text.detectTags(t),
+      sentiment: (t) => text.sentimentOf(t),
+    });
+    await emitEvent(db, workspace.id, 'interaction.created', interaction, deps.now());
+    return reply.code(201).send(interaction);
+  });
+
+  app.get('/interactions', {
+    config: { access: 'viewer' },
+    schema: { tags, summary: "A contact's interactions, newest first", querystring: ListQuery, response: { 200: z.array(InteractionSchema), ...problems } },
+  }, async (request) => {
+    const { workspace } = callerOf(request);
+    const id = await resolveContactId(db, workspace, request.query.contact);
+    const before = request.query.before ? parseInstant(request.query.before, 'query.before') : undefined;
+    return listTimeline(db, workspace, id, request.query.limit, before);
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * The suggestion engine of SPEC §6: pure, deterministic rules over plain data and `now`.
+ * Same input, same `now` → the same suggestions in the same order. One rule per kind; each
+ * returns drafts keyed by a stable `cause` that the service uses to remember what was done
+ * or dismissed.
+ */
+import type { EngineInput } from './engine.types.js';
+import { checkInRule, reconnectRule } from './rules/attention.js';
+import { buildContext } from './rules/context.js';
+import { complimentRule, shareKnowledgeRule, surpriseRule } from './rules/gifts.js';
+import { keepPromiseRule, replyRule } from './rules/obligations.js';
+import type { SuggestionDraft } from './suggestions.schema.js';
+
+const RULES = [replyRule, keepPromiseRule, reconnectRule, checkInRule, surpriseRule, complimentRule, shareKnowledgeRule];
+
+/** Highest priority first, then soonest due, then cause: a total order. */
+export function compareSuggestions(a: Pick<SuggestionDraft, 'priority' | 'due_at' | 'cause'>, b: Pick<SuggestionDraft, 'priority' | 'due_at' | 'cause'>): number {
+  return b.priority - a.priority || a.due_at - b.due_at || (a.cause < b.cause ? -1 : a.cause > b.cause ? 1 : 0);
+}
+
+export function suggest(input: EngineInput, now: number): SuggestionDraft[] {
+  const ctx = buildContext(input, now);
+  const seen = new Set<string>();
+  const out: SuggestionDraft[] = [];
+  for (const rule of RULES) {
+    for (const s of rule(ctx)) {
+      if (seen.has(s.cause)) continue;
+      seen.add(s.cause);
+      // Rules leave room to write on; stored drafts end with the last sentence.
+      out.push({ ...s, draft: s.draft?.trimEnd() || null });
+    }
+  }
+  return out.sort(compareSuggestions);
+}

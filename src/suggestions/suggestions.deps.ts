@@ -1,0 +1,15 @@
+/**
+ * The default SuggestionDeps: open waits from the metrics engine, achievement and competitor
+ * detection from the text module. Imported lazily, only when the engine has to run.
+ */
+import type { SuggestionDeps } from './suggestions.input.js';
+
+export async function loadSuggestionDeps(options: { achievementPatterns?: string[] } = {}): Promise<SuggestionDeps> {
+  const [health, text] = await Promise.all([import('../health/health.service.js'), import('../text/index.js')]);
+  const extra = options.achievementPatterns ?? [];
+  return {
+    listOpenWaits: (db, ws, now) => health.listOpenWaits(db, ws, now),
+    detectAchievements: (t) => text.detectAchievements(t, extra),
+    competitorMentions: (t, names) => text.competitorMentions(t, names),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Loads what the engine reads (EngineInput) in a handful of indexed queries. Open waits come
+ * from the metrics engine (health.service listOpenWaits); achievements are found here, in
+ * the inbound mail of the last 14 days.
+ */
+import type { Kysely } from 'kysely';
+import type { ContactKind, HealthStatus } from '../contacts/contacts.schema.js';
+import { computeStage, relationshipStart } from '../contacts/stage.js';
+import type { Database } from '../db/schema.js';
+import type { FactKind } from '../facts/facts.schema.js';
+import type { ContactMetrics, OpenWait } from '../metrics/metrics.types.js';
+import { readJson } from '../shared/json.js';
+import { DAY_MS, HOUR_MS } from '../shared/time.js';
+import type { Workspace } from '../workspaces/workspaces.schema.js';
+import type { EngineAchievement, EngineContact, EngineInput, EngineMetrics, EngineWait } from './engine.types.js';
+import {
+  listContactsForEngine,
+  listFactsForEngine,
+  listInboundTexts,
+  listKnowledgeForEngine,
+  listLastInboundByThread,
+  listOpenCommitmentsDueBefore,
+  listRecentGives,
+  listSharesForEngine,
+} from './suggestions.repo.js';
+
+/** What the engine needs from other domains, injected so the loader stays testable. */
+export interface SuggestionDeps {
+  listOpenWaits(db: Kysely<Database>, ws: Workspace, now: number): Promise<OpenWait[]>;
+  /** Achievements announced in inbound text, each with the rule that fired and its sentence. */
+  detectAchievements(text: string): { rule: string; phrase: string }[];
+  competitorMentions(text: string, competitors: string[]): string[];
+}
+
+function businessDaySeconds(ws: Workspace): number {
+  const [sh, sm] = ws.settings.business_hours.start.split(':').map(Number) as [number, number];
+  const [eh, em] = ws.settings.business_hours.end.split(':').map(Number) as [number, number];
+  return Math.max(60, (eh * 60 + em - (sh * 60 + sm)) * 60);
+}
+
+function metricsOf(json: string | null): EngineMetrics | null {
+  if (!json) return null;
+  const m = readJson<Partial<ContactMetrics> | null>(json, null);
+  if (!m) return null;
+  return {
+    overdue: m.overdue === true,
+    days_since_last_touch: m.days_since_last_touch ?? null,
+    typical_gap_days: m.typical_gap_days ?? 30,
+    competitor_mentions_90d: m.competitor_mentions_90d ?? 0,
+    attention_ratio: m.attention_ratio ?? null,
+    gives_180d: m.gives_180d ?? 0,
+    asks_180d: m.asks_180d ?? 0,
+  };
+}
+
+export async function loadEngineInput(db: Kysely<Database>, ws: Workspace, now: number, deps: SuggestionDeps): Promise<EngineInput> {
+  const [contactRows, factRows, commitments, knowledgeRows, shares, gives, inbound, waits] = await Promise.all([
+    listContactsForEngine(db, ws.id),
+    listFactsForEngine(db, ws.id),
+    listOpenCommitmentsDueBefore(db, ws.id, now + 48 * HOUR_MS + 1),
+    listKnowledgeForEngine(db, ws.id),
+    listSharesForEngine(db, ws.id),
+    listRecentGives(db, ws.id, now),
+    listInboundTexts(db, ws.id, now - 14 * DAY_MS, now),
+    deps.listOpenWaits(db, ws, now),
+  ]);
+
+  const lastGive = new Map<string, number>();
+  for (const g of gives) {
+    const key = `${g.contact_id}|${g.behavior}`;
+    lastGive.set(key, Math.max(lastGive.get(key) ?? 0, g.at));
+  }
+  const contacts: EngineContact[] = contactRows.map((r) => {
+    const stageInput = { kind: r.kind as ContactKind, lost: r.lost === 1, client_since: r.client_since, first_seen_at: r.first_seen_at, created_at: r.created_at };
+    return {
+      id: r.id,
+      name: r.name,
+      email: r.email,
+      kind: r.kind as ContactKind,
+      stage: computeStage(stageInput, ws.settings.honeymoon_days, now),
+      relationship_start: relationshipStart(stageInput),
+      client_since: r.client_since,
+      keep_in_touch_days: r.keep_in_touch_days,
+      score: r.score,
+      status: r.status as HealthStatus | null,
+      slipping: r.slipping === 1,
+      last_touch_at: r.last_touch_at,
+      metrics: metricsOf(r.metrics),
+      last_surprise_at: lastGive.get(`${r.id}|surprise`) ?? null,
+      last_compliment_at: lastGive.get(`${r.id}|compliment`) ?? null,
+      last_interest_at: lastGive.get(`${r.id}|interest`) ?? null,
+    };
+  });
+
+  const achievements: EngineAchievement[] = [];
+  for (const m of inbound) {
+    const text = [m.subject, m.body ?? m.excerpt].filter(Boolean).join('\n');
+    for (const a of deps.detectAchievements(text)) {
+      achievements.push({ contact_id: m.contact_id, interaction_id: m.id, at: m.occurred_at, rule: a.rule, excerpt: a.phrase });
+    }
+  }
+
+  return {
+    settings: { time_zone: ws.settings.time_zone, honeymoon_days: ws.settings.honeymoon_days, business_day_s: businessDaySeconds(ws) },
+    contacts,
+    waits: await enrichWaits(db, ws, now, waits, contacts, deps),
+    facts: factRows.map((f) => ({ ...f, kind: f.kind as FactKind, yearly: f.yearly === 1 })),
+    commitments,
+    knowledge: knowledgeRows.map((k) => ({ ...k, topics: readJson<string[]>(k.topics, []) })),
+    shares,
+    achievements,
+  };
+}
+
+/** Adds when they last wrote (for nudged waits) and which competitors their recent mail named. */
+async function enrichWaits(db: Kysely<Database>, ws: Workspace, now: number, waits: OpenWait[], contacts: EngineContact[], deps: SuggestionDeps): Promise<EngineWait[]> {
+  const nudged = waits.filter((w) => w.nudges > 0).map((w) => w.thread_id);
+  const lastIn = new Map((await listLastInboundByThread(db, ws.id, [...new Set(nudged)], now)).map((r) => [r.thread_id, r.at]));
+  const competitors = ws.settings.competitors;
+  const named = new Map<string, Set<string>>();
+  if (competitors.length > 0) {
+    const byId = new Map(contacts.map((c) => [c.id, c]));
+    const mentioning = [...new Set(waits.map((w) => w.contact.id))].filter((id) => (byId.get(id)?.metrics?.competitor_mentions_90d ?? 0) > 0);
+    for (const m of await listInboundTexts(db, ws.id, now - 90 * DAY_MS, now, mentioning)) {
+      const set = named.get(m.contact_id) ?? new Set<string>();
+      for (const name of deps.competitorMentions([m.subject, m.body ?? m.excerpt].filter(Boolean).join('\n'), competitors)) set.add(name);
+      named.set(m.contact_id, set);
+    }
+  }
+  return waits.map((w) => ({
+    contact_id: w.contact.id,
+    thread_id: w.thread_id,
+    subject: w.subject,
+    since: Date.parse(w.since),
+    wait_business_s: w.wait_business_s,
+    nudges: w.nudges,
+    last_in_at: w.nudges > 0 ? (lastIn.get(w.thread_id) ?? null) : null,
+    competitors: [...(named.get(w.contact.id) ?? [])].sort(),
+  }));
+}

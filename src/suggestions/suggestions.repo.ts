@@ -1,0 +1,238 @@
+/**
+ * Every query of the suggestions domain: stored suggestions, the last engine run, and the
+ * read model the engine needs (contacts with their stored health, facts, commitments,
+ * knowledge, recent tagged and inbound interactions). Each loader is one indexed query.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { DAY_MS } from '../shared/time.js';
+import type { SuggestionsTable } from './suggestions.table.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type SuggestionRow = Omit<SuggestionsTable, 'status'> & { status: string };
+export type SuggestionListRow = SuggestionRow & { contact_name: string; contact_email: string | null };
+
+// ---- stored suggestions -------------------------------------------------------------------
+
+export function listSuggestionRows(db: Db, workspaceId: string): Promise<SuggestionRow[]> {
+  return db.selectFrom('suggestions').selectAll().where('workspace_id', '=', workspaceId).execute() as Promise<SuggestionRow[]>;
+}
+
+function presentedQuery(db: Db, workspaceId: string) {
+  return db
+    .selectFrom('suggestions as s')
+    .innerJoin('contacts as c', (j) => j.onRef('c.workspace_id', '=', 's.workspace_id').onRef('c.id', '=', 's.contact_id'))
+    .leftJoin('contact_emails as e', (j) => j.onRef('e.workspace_id', '=', 's.workspace_id').onRef('e.contact_id', '=', 's.contact_id').on('e.is_primary', '=', 1))
+    .selectAll('s')
+    .select(['c.name as contact_name', 'e.email as contact_email'])
+    .where('s.workspace_id', '=', workspaceId);
+}
+
+export function findSuggestionListRow(db: Db, workspaceId: string, id: string): Promise<SuggestionListRow | undefined> {
+  return presentedQuery(db, workspaceId).where('s.id', '=', id).executeTakeFirst() as Promise<SuggestionListRow | undefined>;
+}
+
+/** Open suggestions, and snoozed ones whose time has come, best first. */
+export function listOpenSuggestionRows(
+  db: Db,
+  workspaceId: string,
+  now: number,
+  filter: { limit: number; ownerId?: string; contactId?: string },
+): Promise<SuggestionListRow[]> {
+  let q = presentedQuery(db, workspaceId).where((eb) =>
+    eb.or([eb('s.status', '=', 'open'), eb.and([eb('s.status', '=', 'snoozed'), eb('s.snoozed_until', '<=', now)])]),
+  );
+  if (filter.ownerId) q = q.where((eb) => eb.or([eb('c.owner_id', '=', filter.ownerId!), eb('c.owner_id', 'is', null)]));
+  if (filter.contactId) q = q.where('s.contact_id', '=', filter.contactId);
+  return q.orderBy('s.priority', 'desc').orderBy('s.due_at').orderBy('s.cause').limit(filter.limit).execute() as Promise<SuggestionListRow[]>;
+}
+
+export async function insertSuggestionRows(db: Db, rows: SuggestionRow[]) {
+  for (let i = 0; i < rows.length; i += 200) await db.insertInto('suggestions').values(rows.slice(i, i + 200)).execute();
+}
+
+export function updateSuggestionRow(db: Db, workspaceId: string, id: string, values: Partial<SuggestionRow>) {
+  return db.updateTable('suggestions').set(values).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function deleteSuggestionRows(db: Db, workspaceId: string, ids: string[]) {
+  for (let i = 0; i < ids.length; i += 500) {
+    await db.deleteFrom('suggestions').where('workspace_id', '=', workspaceId).where('id', 'in', ids.slice(i, i + 500)).execute();
+  }
+}
+
+// ---- the last engine run -----------------------------------------------------------------
+
+export function findRun(db: Db, workspaceId: string) {
+  return db.selectFrom('suggestion_runs').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirst();
+}
+
+export async function saveRun(db: Db, workspaceId: string, engineNow: number, stamp: string, ranAt: number) {
+  await db
+    .insertInto('suggestion_runs')
+    .values({ workspace_id: workspaceId, engine_now: engineNow, stamp, ran_at: ranAt })
+    .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ engine_now: engineNow, stamp, ran_at: ranAt }))
+    .execute();
+}
+
+/** Forgets the last run, so the next `today` recomputes (after an edit the stamp cannot see). */
+export async function forgetRun(db: Db, workspaceId: string) {
+  await db.deleteFrom('suggestion_runs').where('workspace_id', '=', workspaceId).execute();
+}
+
+/**
+ * A fingerprint of the data the engine reads, from index-only aggregates: new interactions
+ * (ids grow with time), rescored health, added facts, commitments, knowledge and shares,
+ * changed contacts and settings. Edits these cannot see call `forgetRun`.
+ */
+export async function readStamp(db: Db, ws: string): Promise<string> {
+  const { rows } = await sql<Record<string, unknown>>`select
+      (select max(id) from interactions where workspace_id = ${ws}) as ix,
+      (select count(*) from contact_health where workspace_id = ${ws}) as hc,
+      (select max(computed_at) from contact_health where workspace_id = ${ws}) as hm,
+      (select count(*) from contacts where workspace_id = ${ws}) as cc,
+      (select max(updated_at) from contacts where workspace_id = ${ws}) as cm,
+      (select count(*) from facts where workspace_id = ${ws}) as fc,
+      (select max(id) from facts where workspace_id = ${ws}) as fm,
+      (select count(*) from commitments where workspace_id = ${ws} and status = 'open') as oc,
+      (select max(id) from commitments where workspace_id = ${ws}) as om,
+      (select count(*) from knowledge_items where workspace_id = ${ws}) as kc,
+      (select count(*) from knowledge_shares where workspace_id = ${ws}) as sc,
+      (select updated_at from workspaces where id = ${ws}) as wu`.execute(db);
+  return Object.values(rows[0] ?? {})
+    .map((v) => (v === null || v === undefined ? '' : String(v)))
+    .join('|');
+}
+
+// ---- the engine's input ------------------------------------------------------------------
+
+export function listContactsForEngine(db: Db, workspaceId: string) {
+  return db
+    .selectFrom('contacts as c')
+    .leftJoin('contact_emails as e', (j) => j.onRef('e.workspace_id', '=', 'c.workspace_id').onRef('e.contact_id', '=', 'c.id').on('e.is_primary', '=', 1))
+    .leftJoin('contact_health as h', (j) => j.onRef('h.workspace_id', '=', 'c.workspace_id').onRef('h.contact_id', '=', 'c.id'))
+    .select([
+      'c.id',
+      'c.name',
+      'c.kind',
+      'c.lost',
+      'c.client_since',
+      'c.first_seen_at',
+      'c.created_at',
+      'c.keep_in_touch_days',
+      'e.email',
+      'h.score',
+      'h.status',
+      'h.slipping',
+      'h.last_touch_at',
+      'h.metrics',
+    ])
+    .where('c.workspace_id', '=', workspaceId)
+    .orderBy('c.id')
+    .execute();
+}
+
+export function listFactsForEngine(db: Db, workspaceId: string) {
+  return db
+    .selectFrom('facts')
+    .select(['id', 'contact_id', 'kind', 'text', 'date', 'yearly', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('id')
+    .execute();
+}
+
+export function listOpenCommitmentsDueBefore(db: Db, workspaceId: string, before: number) {
+  return db
+    .selectFrom('commitments')
+    .select(['id', 'contact_id', 'text', 'due_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '=', 'open')
+    .where('due_at', '<', before)
+    .orderBy('due_at')
+    .orderBy('id')
+    .execute();
+}
+
+export function listKnowledgeForEngine(db: Db, workspaceId: string) {
+  return db.selectFrom('knowledge_items').select(['id', 'title', 'url', 'topics', 'created_at']).where('workspace_id', '=', workspaceId).execute();
+}
+
+export function listSharesForEngine(db: Db, workspaceId: string) {
+  return db.selectFrom('knowledge_shares').select(['knowledge_id', 'contact_id']).where('workspace_id', '=', workspaceId).execute();
+}
+
+/**
+ * Per contact, the latest outbound interaction tagged compliment or interest (last 15 days)
+ * or surprise (last 180 days, by tag or by kind).
+ */
+export async function listRecentGives(db: Db, workspaceId: string, now: number) {
+  const tagged = await db
+    .selectFrom('interaction_behaviors as b')
+    .innerJoin('interactions as i', (j) => j.onRef('i.workspace_id', '=', 'b.workspace_id').onRef('i.id', '=', 'b.interaction_id'))
+    .innerJoin('interaction_contacts as p', (j) => j.onRef('p.workspace_id', '=', 'i.workspace_id').onRef('p.interaction_id', '=', 'i.id'))
+    .select(['p.contact_id', 'b.behavior'])
+    .select((eb) => eb.fn.max('i.occurred_at').as('at'))
+    .where('b.workspace_id', '=', workspaceId)
+    .where('i.direction', '=', 'out')
+    .where('i.occurred_at', '<', now)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('b.behavior', '=', 'surprise'), eb('i.occurred_at', '>=', now - 180 * DAY_MS)]),
+        eb.and([eb('b.behavior', 'in', ['compliment', 'interest']), eb('i.occurred_at', '>=', now - 15 * DAY_MS)]),
+      ]),
+    )
+    .groupBy(['p.contact_id', 'b.behavior'])
+    .execute();
+  const surprises = await db
+    .selectFrom('interactions as i')
+    .innerJoin('interaction_contacts as p', (j) => j.onRef('p.workspace_id', '=', 'i.workspace_id').onRef('p.interaction_id', '=', 'i.id'))
+    .select(['p.contact_id'])
+    .select((eb) => eb.fn.max('i.occurred_at').as('at'))
+    .where('i.workspace_id', '=', workspaceId)
+    .where('i.kind', '=', 'surprise')
+    .where('i.direction', '!=', 'internal')
+    .where('i.occurred_at', '>=', now - 180 * DAY_MS)
+    .where('i.occurred_at', '<', now)
+    .groupBy('p.contact_id')
+    .execute();
+  return [...tagged.map((t) => ({ contact_id: t.contact_id, behavior: t.behavior, at: Number(t.at) })), ...surprises.map((s) => ({ contact_id: s.contact_id, behavior: 'surprise', at: Number(s.at) }))];
+}
+
+/** Non-automated inbound mail and messages of the window, with the contacts they came from. */
+export function listInboundTexts(db: Db, workspaceId: string, from: number, to: number, contactIds?: string[]) {
+  let q = db
+    .selectFrom('interactions as i')
+    .innerJoin('interaction_contacts as p', (j) => j.onRef('p.workspace_id', '=', 'i.workspace_id').onRef('p.interaction_id', '=', 'i.id'))
+    .select(['i.id', 'i.occurred_at', 'i.subject', 'i.body', 'i.excerpt', 'p.contact_id'])
+    .where('i.workspace_id', '=', workspaceId)
+    .where('i.kind', 'in', ['email', 'message'])
+    .where('i.occurred_at', '>=', from)
+    .where('i.occurred_at', '<', to)
+    .where('i.direction', '=', 'in')
+    .where('i.automated', '=', 0);
+  if (contactIds) {
+    if (contactIds.length === 0) return Promise.resolve([]);
+    q = q.where('p.contact_id', 'in', contactIds);
+  }
+  return q.orderBy('i.occurred_at', 'desc').orderBy('i.id').execute();
+}
+
+/** The latest inbound message of each thread before `now`: when they last wrote. */
+export async function listLastInboundByThread(db: Db, workspaceId: string, threadIds: string[], now: number) {
+  const out: { thread_id: string; at: number }[] = [];
+  for (let i = 0; i < threadIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('interactions')
+      .select(['thread_id'])
+      .select((eb) => eb.fn.max('occurred_at').as('at'))
+      .where('workspace_id', '=', workspaceId)
+      .where('thread_id', 'in', threadIds.slice(i, i + 500))
+      .where('direction', '=', 'in')
+      .where('occurred_at', '<', now)
+      .groupBy('thread_id')
+      .execute();
+    for (const r of rows) if (r.thread_id) out.push({ thread_id: r.thread_id, at: Number(r.at) });
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+/** Every query on webhooks and their deliveries. */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { WebhookDeliveriesTable, WebhooksTable } from './webhooks.table.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+export type WebhookRow = WebhooksTable;
+export type DeliveryRow = WebhookDeliveriesTable;
+
+export function insertWebhook(db: Db, row: WebhookRow) {
+  return db.insertInto('webhooks').values(row).execute();
+}
+
+export function listWebhookRows(db: Db, workspaceId: string) {
+  return db.selectFrom('webhooks').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').orderBy('id').execute();
+}
+
+export function findWebhookRow(db: Db, workspaceId: string, id: string) {
+  return db.selectFrom('webhooks').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+export function updateWebhookRow(db: Db, workspaceId: string, id: string, values: Partial<WebhookRow>, expectedVersion?: number) {
+  let q = db.updateTable('webhooks').set({ ...values, version: sql`version + 1` }).where('workspace_id', '=', workspaceId).where('id', '=', id);
+  if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+  return q.executeTakeFirst();
+}
+
+export function deleteWebhookRow(db: Db, workspaceId: string, id: string) {
+  return db.deleteFrom('webhooks').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+export function insertDeliveries(db: Db, rows: DeliveryRow[]) {
+  if (rows.length === 0) return Promise.resolve();
+  return db.insertInto('webhook_deliveries').values(rows).execute();
+}
+
+export function listDeliveryRows(db: Db, workspaceId: string, webhookId: string, limit: number, before?: string) {
+  let q = db.selectFrom('webhook_deliveries').selectAll().where('workspace_id', '=', workspaceId).where('webhook_id', '=', webhookId);
+  if (before) q = q.where('id', '<', before);
+  return q.orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** Pending deliveries that are due, oldest first, across workspaces (the delivery worker). */
+export function listDueDeliveryRows(db: Db, now: number, limit: number) {
+  return db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhooks as w', (j) => j.onRef('w.workspace_id', '=', 'd.workspace_id').onRef('w.id', '=', 'd.webhook_id'))
+    .selectAll('d')
+    .select(['w.url', 'w.secret', 'w.active'])
+    .where('d.status', '=', 'pending')
+    .where('d.next_attempt_at', '<=', now)
+    .orderBy('d.next_attempt_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Claims a delivery by pushing its next attempt forward; false when another worker got it. */
+export async function claimDelivery(db: Db, row: DeliveryRow, until: number): Promise<boolean> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: until })
+    .where('workspace_id', '=', row.workspace_id)
+    .where('id', '=', row.id)
+    .where('next_attempt_at', '=', row.next_attempt_at)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export function updateDeliveryRow(db: Db, workspaceId: string, id: string, values: Partial<DeliveryRow>) {
+  return db.updateTable('webhook_deliveries').set(values).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}

@@ -1,0 +1,81 @@
+/**
+ * The signed-in shell: skip link, sidebar navigation, theme toggle and the page outlet.
+ * Without a session it sends the user to sign in; without a workspace, to onboarding.
+ */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { ApiError, api } from '../api';
+import { ThemeToggle } from './ThemeToggle';
+
+const NAV = [
+  { to: '/today', label: 'Today', icon: '☀' },
+  { to: '/waiting', label: 'Waiting on you', icon: '◷' },
+  { to: '/contacts', label: 'Contacts', icon: '◎' },
+  { to: '/reports', label: 'Reports', icon: '▤' },
+  { to: '/settings', label: 'Settings', icon: '⚙' },
+];
+
+export function useSession() {
+  return useQuery({ queryKey: ['session'], queryFn: api.session, staleTime: 5 * 60_000, retry: false });
+}
+
+export function AppLayout() {
+  const session = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [menuOpen, setMenuOpen] = useState(false);
+
+  // Close the phone menu whenever the page changes.
+  useEffect(() => setMenuOpen(false), [location.pathname]);
+
+  if (session.isPending) return <p className="boot" role="status">Loading Rapport…</p>;
+  if (session.error instanceof ApiError && session.error.status === 401) return <Navigate to="/signin" replace />;
+  if (session.error) return <p className="boot error" role="alert">Could not reach the server: {session.error.message}</p>;
+  if (!session.data.workspace) return <Navigate to="/onboarding" replace />;
+
+  const signOut = async () => {
+    await api.signOut().catch(() => undefined);
+    queryClient.clear();
+    navigate('/signin');
+  };
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">Skip to content</a>
+      <header className="topbar">
+        <button type="button" className="icon-btn menu-btn" aria-expanded={menuOpen} aria-controls="sidebar" onClick={() => setMenuOpen((o) => !o)}>
+          <span aria-hidden="true">☰</span>
+          <span className="sr-only">Menu</span>
+        </button>
+        <span className="brand">Rapport</span>
+        <ThemeToggle />
+      </header>
+      <nav id="sidebar" className={`sidebar${menuOpen ? ' open' : ''}`} aria-label="Main">
+        <div className="brand sidebar-brand">
+          <span className="logo" aria-hidden="true">◆</span> Rapport
+        </div>
+        <p className="workspace-name">{session.data.workspace.name}</p>
+        <ul>
+          {NAV.map((item) => (
+            <li key={item.to}>
+              <NavLink to={item.to}>
+                <span aria-hidden="true" className="nav-icon">{item.icon}</span>
+                {item.label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-foot">
+          <ThemeToggle />
+          <span className="user" title={session.data.user.email}>{session.data.user.name ?? session.data.user.email}</span>
+          <button type="button" className="btn ghost small" onClick={signOut}>Sign out</button>
+        </div>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

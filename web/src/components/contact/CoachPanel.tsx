@@ -1,0 +1,51 @@
+/**
+ * A reply box with the draft coach beside it (SPEC §6): while you write, it says which
+ * behaviours the draft shows and what is missing. "Log as sent" records the reply.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useDeferredValue, useId, useState } from 'react';
+import { api } from '../../api';
+import { errorText } from '../ui';
+
+export function CoachPanel({ contactId, email }: { contactId: string; email: string | null }) {
+  const id = useId();
+  const queryClient = useQueryClient();
+  const [text, setText] = useState('');
+  const deferred = useDeferredValue(text.trim());
+  const coach = useQuery({ queryKey: ['coach', contactId, deferred], queryFn: () => api.coach(contactId, deferred), enabled: deferred.length > 3, staleTime: Infinity, retry: false });
+  const log = useMutation({
+    mutationFn: () => api.logInteraction({ kind: 'email', contact_ids: [contactId], at: Date.now(), direction: 'out', text }),
+    onSuccess: () => {
+      setText('');
+      for (const key of ['timeline', 'health', 'today', 'contacts']) void queryClient.invalidateQueries({ queryKey: [key] });
+    },
+  });
+  return (
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Reply with the draft coach</h2>
+      <div className="grid two" style={{ alignItems: 'start' }}>
+        <div className="stack">
+          <label htmlFor={`${id}-text`}>Your reply</label>
+          <textarea id={`${id}-text`} value={text} onChange={(e) => setText(e.target.value)} placeholder="Hi! How did the launch go? …" />
+          <div className="page-actions">
+            <button type="button" className="btn primary" disabled={!text.trim() || log.isPending} onClick={() => log.mutate()}>Log as sent</button>
+            {email && text.trim() && <a className="btn" href={`mailto:${encodeURIComponent(email)}?body=${encodeURIComponent(text)}`}>Open in mail app</a>}
+          </div>
+          {log.error && <p className="error" role="alert">{errorText(log.error)}</p>}
+        </div>
+        <div className="stack" aria-live="polite">
+          <h3>Coach</h3>
+          {deferred.length <= 3 && <p className="muted">Start writing: the coach shows which of the seven behaviours your reply practises.</p>}
+          {coach.error && <p className="muted">The coach is unavailable: {errorText(coach.error)}</p>}
+          {coach.data && (
+            <>
+              <div className="chips">{coach.data.shows.length ? coach.data.shows.map((b) => <span key={b} className="chip">✓ {b}</span>) : <span className="muted">No behaviour detected yet.</span>}</div>
+              {coach.data.missing.length > 0 && <p style={{ margin: 0 }}>Missing: {coach.data.missing.join(', ')}</p>}
+              {coach.data.advice.length > 0 && <ul style={{ margin: 0, paddingLeft: '1.1rem' }}>{coach.data.advice.map((t) => <li key={t}>{t}</li>)}</ul>}
+            </>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,29 @@
+/**
+ * The pages of SPEC §8.3. Every page is its own lazy chunk, so the first visit loads only the
+ * shell (router, data layer, layout) and the page it lands on.
+ */
+import { createBrowserRouter, Navigate } from 'react-router';
+import { AppLayout } from './components/AppLayout';
+import { RouteError } from './components/RouteError';
+
+const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({ Component: (await load()).default });
+
+export const router = createBrowserRouter([
+  { path: '/signin', lazy: page(() => import('./pages/SignIn')), errorElement: <RouteError /> },
+  { path: '/onboarding', lazy: page(() => import('./pages/Onboarding')), errorElement: <RouteError /> },
+  {
+    path: '/',
+    element: <AppLayout />,
+    errorElement: <RouteError />,
+    children: [
+      { index: true, element: <Navigate to="/today" replace /> },
+      { path: 'today', lazy: page(() => import('./pages/Today')) },
+      { path: 'waiting', lazy: page(() => import('./pages/Waiting')) },
+      { path: 'contacts', lazy: page(() => import('./pages/Contacts')) },
+      { path: 'contacts/:id', lazy: page(() => import('./pages/ContactPage')) },
+      { path: 'reports', lazy: page(() => import('./pages/Reports')) },
+      { path: 'settings', lazy: page(() => import('./pages/Settings')) },
+      { path: '*', lazy: page(() => import('./pages/NotFound')) },
+    ],
+  },
+]);
