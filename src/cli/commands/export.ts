@@ -1,5 +1,5 @@
 /** `rapport export vcard|csv [--out FILE]`: every contact, as vCard 4.0 or CSV, to stdout or a file. */
-import { Argument, Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import { emit, withWorkspace } from '../context.js';
 
 export function registerExportCommands(program: Command): void {

@@ -1,5 +1,5 @@
 /** `fact`, `commitment` and `knowledge`: what is known, what was promised, what is worth sharing. */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { FACT_KINDS } from '../../facts/facts.schema.js';
 import { emit, list, withWorkspace } from '../context.js';
 import { day, table } from '../format.js';

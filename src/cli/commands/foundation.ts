@@ -1,5 +1,5 @@
 /** `init`, `contacts`, `contacts add|edit` and `log`: the workspace and its people. */
-import { Argument, Command, Option } from 'commander';
+import { Argument, type Command, Option } from 'commander';
 import { CONTACT_KINDS, CONTACT_SORTS, STAGES, STATUSES, type Contact, type ContactPatch } from '../../contacts/contacts.schema.js';
 import { INTERACTION_KINDS, DIRECTIONS } from '../../interactions/interactions.schema.js';
 import { emit, intOption, list, withDb, withWorkspace, type WorkspaceContext } from '../context.js';

@@ -1,5 +1,5 @@
 /** `today` (and `today done|snooze|dismiss`), `digest` and `coach`: SPEC §6. */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import type { Suggestion } from '../../suggestions/suggestions.schema.js';
 import { emit, intOption, withWorkspace, type WorkspaceContext } from '../context.js';
 import { table } from '../format.js';
