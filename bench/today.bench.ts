@@ -11,6 +11,8 @@ import { openDatabase } from '../src/db/database.js';
 import { generateDemo } from '../src/demo/demo.service.js';
 import { loadSuggestionDeps } from '../src/suggestions/suggestions.deps.js';
 import { listToday, refreshSuggestions } from '../src/suggestions/suggestions.service.js';
+import type { Workspace } from '../src/workspaces/workspaces.schema.js';
+import { resolveWorkspace } from '../src/workspaces/workspaces.service.js';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 10_000);
 const RUNS = 200;
@@ -20,14 +22,21 @@ function pct(sorted: number[], q: number): number {
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'rapport-today-bench-'));
+// BENCH_DATA=DIR reuses a data folder that already holds this demo (generating it takes minutes).
+const reuse = process.env.BENCH_DATA;
+const dir = reuse ?? mkdtempSync(join(tmpdir(), 'rapport-today-bench-'));
 try {
   const db = await openDatabase({ dataDir: dir });
   let t = performance.now();
-  const demo = await generateDemo(db, { contacts: CONTACTS, seed: 42, now: NOW });
-  console.log(`demo: ${demo.contacts} contacts, ${demo.interactions} interactions in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  let ws: Workspace;
+  if (reuse) {
+    ws = await resolveWorkspace(db.kysely, 'demo');
+  } else {
+    const demo = await generateDemo(db, { contacts: CONTACTS, seed: 42, now: NOW });
+    console.log(`demo: ${demo.contacts} contacts, ${demo.interactions} interactions in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    ws = demo.workspace;
+  }
   const deps = await loadSuggestionDeps();
-  const ws = demo.workspace;
 
   const cold: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -54,5 +63,5 @@ try {
   await db.close();
   if (p95 >= 50) process.exitCode = 1;
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!reuse) rmSync(dir, { recursive: true, force: true });
 }

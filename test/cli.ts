@@ -30,6 +30,7 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
 }
 
 /** The JSON a --json command printed; fails the test with the command's stderr when it is not JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read the printed JSON and assert its shape themselves
 export function json<T = any>(result: CliResult): T {
   try {
     return JSON.parse(result.stdout) as T;

@@ -5,6 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabaseUrl, testDialects } from '../db/test-db.js';
 import { json, runCli } from '../../test/cli.js';
 
+interface ListedContact {
+  name: string;
+  email: string;
+  kind: string;
+  stage: string;
+}
+
 describe.each(testDialects())('the rapport command line on %s', (dialect) => {
   let target: string[];
   let cleanup: () => Promise<void>;
@@ -34,7 +41,7 @@ describe.each(testDialects())('the rapport command line on %s', (dialect) => {
     const logged = json(await rp('log', 'call', 'cy@c.example', '--at', '2025-03-05T10:00:00Z', '--text', 'Talked about the roof', '--json'));
     expect(logged).toMatchObject({ kind: 'call', direction: 'out', at: '2025-03-05T10:00:00.000Z', contact_ids: [added.id] });
 
-    const listed = json<any[]>(await rp('contacts', '--json', '--now', '2025-03-06T00:00:00Z'));
+    const listed = json<ListedContact[]>(await rp('contacts', '--json', '--now', '2025-03-06T00:00:00Z'));
     expect(listed.map((c) => [c.name, c.email, c.kind, c.stage])).toEqual([['Cy Cerf', 'cy@c.example', 'customer', 'honeymoon']]);
   });
 
@@ -56,7 +63,7 @@ describe.each(testDialects())('the rapport command line on %s', (dialect) => {
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toMatch(message);
     }
-    const listed = json<any[]>(await rp('contacts', '--json'));
+    const listed = json<ListedContact[]>(await rp('contacts', '--json'));
     expect(listed.map((c) => c.email)).toEqual(['cy@c.example']);
   });
 

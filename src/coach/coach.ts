@@ -60,7 +60,7 @@ export function coachDraft(draft: string, ctx: CoachContext, detectTags: (text: 
   const gives = shows.filter((t) => GIVE_TAGS.includes(t));
   if (shows.includes('ask') && gives.length === 0 && ctx.gives_180d < 3 * Math.max(1, ctx.asks_180d)) {
     advice.push(
-      `This draft asks something of ${first}, and in 180 days you gave ${ctx.gives_180d} time${ctx.gives_180d === 1 ? '' : 's'} for ${ctx.asks_180d} ask${ctx.asks_180d === 1 ? '' : 's'}: give before you ask (a useful tip, a sincere compliment, a question about them).`,
+      `This draft asks something of ${first}, and ${ctx.gives_180d === 0 ? 'you have given nothing in 180 days' : `in 180 days you gave ${ctx.gives_180d} time${ctx.gives_180d === 1 ? '' : 's'} for ${ctx.asks_180d} ask${ctx.asks_180d === 1 ? '' : 's'}`}: give before you ask (a useful tip, a sincere compliment, a question about them).`,
     );
   }
   if ((ctx.stage === 'honeymoon' || ctx.stage === 'prospect') && !shows.includes('interest')) {

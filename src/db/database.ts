@@ -17,6 +17,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   readonly kysely: Kysely<Database>;
   readonly dialect: Dialect;
+  /** SQLite only: the connection under Kysely, for hot paths that use prepared statements (mail import). */
+  readonly sqlite?: SQLite.Database;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ function openSqlite(options: OpenOptions): Db {
   return {
     kysely,
     dialect: 'sqlite',
+    sqlite,
     close: () => kysely.destroy(),
   };
 }

@@ -81,7 +81,7 @@ export async function generateDemo(
   const progressTotal = total * 2;
   const ctx = seedRows(workspace.id, seed, total, now, ids);
   const interactions = await withBulkLoadCache(db.kysely, db.dialect, async () => {
-    const planner = new PeoplePlanner(seed, ctx.companies, now);
+    const planner = new PeoplePlanner(ctx.companies, now);
     let count = 0;
     let writing: Promise<void> = Promise.resolve();
     for (let index = 0; index < total; index++) {

@@ -121,11 +121,15 @@ class HistoryBuilder {
     const { rng, input } = this;
     const personal = input.persona === 'personal';
     const values = this.values();
-    if (kind === 'inbound') return this.inboundThread(at, this.inboundTemplate(at), values);
+    if (kind === 'inbound') {
+      this.inboundThread(at, this.inboundTemplate(at), values);
+      return;
+    }
     if (!this.canAct(at)) return;
     switch (kind) {
       case 'outbound':
-        return this.outboundThread(at, values);
+        this.outboundThread(at, values);
+        return;
       case 'call':
         this.w.other('call', rng.chance(0.7) ? 'out' : 'in', rng.pick(T.CALL_NOTES), at, values);
         return;

@@ -56,7 +56,6 @@ export class PeoplePlanner {
   private readonly emails = new Set<string>();
 
   constructor(
-    private readonly seed: number,
     private readonly companies: readonly Company[],
     private readonly now: number,
   ) {}

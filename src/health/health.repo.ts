@@ -3,7 +3,7 @@
  * costs five queries whatever its size: the contacts, their interactions, the behaviour tags,
  * the messages of their threads, and the recent snapshots. Row types stay in here.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -45,9 +45,12 @@ export interface ThreadMessageRow {
   sender: string | null;
 }
 
-function byContact<T extends { where: (...args: any[]) => T }>(q: T, column: string, selector: ContactSelector): T {
-  if ('ids' in selector) return q.where(column, 'in', selector.ids);
-  return q.where(column, '>=', selector.from).where(column, '<=', selector.to);
+/** The batch's contacts as a condition on `column`. */
+function contactFilter(column: string, selector: ContactSelector): RawBuilder<SqlBool> {
+  const ref = sql.ref(column);
+  if (!('ids' in selector)) return sql<SqlBool>`${ref} between ${selector.from} and ${selector.to}`;
+  if (selector.ids.length === 0) return sql<SqlBool>`1 = 0`;
+  return sql<SqlBool>`${ref} in (${sql.join(selector.ids)})`;
 }
 
 export function listContactIdPage(db: Db, workspaceId: string, after: string | null, limit: number) {
@@ -69,7 +72,7 @@ export function listHealthContacts(db: Db, workspaceId: string, selector: Contac
     .selectFrom('contacts')
     .select(['id', 'name', 'kind', 'lost', 'tags', 'client_since', 'keep_in_touch_days', 'created_at'])
     .where('workspace_id', '=', workspaceId);
-  return byContact(q as any, 'id', selector).execute() as Promise<HealthContactRow[]>;
+  return q.where(contactFilter('id', selector)).execute() as Promise<HealthContactRow[]>;
 }
 
 /**
@@ -106,7 +109,7 @@ export function listParticipations(
     ])
     .where('p.workspace_id', '=', workspaceId)
     .where('i.occurred_at', '<', now);
-  return byContact(q as any, 'p.contact_id', selector).execute() as Promise<ParticipationRow[]>;
+  return q.where(contactFilter('p.contact_id', selector)).execute() as Promise<ParticipationRow[]>;
 }
 
 /**
@@ -121,7 +124,7 @@ export function listContactTags(db: Db, workspaceId: string, selector: ContactSe
     .select(['b.interaction_id', 'b.behavior'])
     .distinct()
     .where('p.workspace_id', '=', workspaceId);
-  return byContact(q as any, 'p.contact_id', selector).execute() as Promise<{ interaction_id: string; behavior: string }[]>;
+  return q.where(contactFilter('p.contact_id', selector)).execute() as Promise<{ interaction_id: string; behavior: string }[]>;
 }
 
 /**
@@ -138,7 +141,7 @@ export function listThreadMessages(db: Db, workspaceId: string, selector: Contac
     .where('p2.workspace_id', '=', workspaceId)
     .where('i2.kind', '=', 'email')
     .where('i2.thread_id', 'is not', null);
-  threads = byContact(threads as any, 'p2.contact_id', selector);
+  threads = threads.where(contactFilter('p2.contact_id', selector));
   // Joined as a derived table rather than `thread_id in (…)`: with IN, SQLite prefers scanning
   // every email of the workspace by kind, which makes a rescore quadratic.
   return db
@@ -202,7 +205,7 @@ export function listRecentSnapshots(db: Db, workspaceId: string, selector: Conta
     .where('workspace_id', '=', workspaceId)
     .where('day', '>=', sinceDay)
     .where('day', '<', beforeDay);
-  return byContact(q as any, 'contact_id', selector).execute() as Promise<{ contact_id: string; score: number | null }[]>;
+  return q.where(contactFilter('contact_id', selector)).execute() as Promise<{ contact_id: string; score: number | null }[]>;
 }
 
 export interface ContactHealthRow {

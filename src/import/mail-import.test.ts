@@ -9,8 +9,8 @@ import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { importPaths } from './import.service.js';
 import { readMbox } from './mail/mbox-reader.js';
 import { shuffled } from './mail/test-mbox.js';
+import { CORPORA } from '../test/corpora.js';
 
-const CORPORA = join(import.meta.dirname, '../../../shared/corpora');
 const NOW = Date.parse('2025-03-06T12:00:00Z');
 const dir = mkdtempSync(join(tmpdir(), 'mail-import-'));
 let fileNo = 0;

@@ -18,7 +18,7 @@ import {
   listFactsForEngine,
   listInboundTexts,
   listKnowledgeForEngine,
-  listLastInboundByThread,
+  listInboundInThreads,
   listOpenCommitmentsDueBefore,
   listRecentGives,
   listSharesForEngine,
@@ -103,7 +103,7 @@ export async function loadEngineInput(db: Kysely<Database>, ws: Workspace, now: 
   return {
     settings: { time_zone: ws.settings.time_zone, honeymoon_days: ws.settings.honeymoon_days, business_day_s: businessDaySeconds(ws) },
     contacts,
-    waits: await enrichWaits(db, ws, now, waits, contacts, deps),
+    waits: await enrichWaits(db, ws, now, waits, deps),
     facts: factRows.map((f) => ({ ...f, kind: f.kind as FactKind, yearly: f.yearly === 1 })),
     commitments,
     knowledge: knowledgeRows.map((k) => ({ ...k, topics: readJson<string[]>(k.topics, []) })),
@@ -112,20 +112,22 @@ export async function loadEngineInput(db: Kysely<Database>, ws: Workspace, now: 
   };
 }
 
-/** Adds when they last wrote (for nudged waits) and which competitors their recent mail named. */
-async function enrichWaits(db: Kysely<Database>, ws: Workspace, now: number, waits: OpenWait[], contacts: EngineContact[], deps: SuggestionDeps): Promise<EngineWait[]> {
-  const nudged = waits.filter((w) => w.nudges > 0).map((w) => w.thread_id);
-  const lastIn = new Map((await listLastInboundByThread(db, ws.id, [...new Set(nudged)], now)).map((r) => [r.thread_id, r.at]));
+/**
+ * Adds when they last wrote (for nudged waits) and which competitors the waiting thread
+ * named, from the thread's inbound messages (one indexed query by thread).
+ */
+async function enrichWaits(db: Kysely<Database>, ws: Workspace, now: number, waits: OpenWait[], deps: SuggestionDeps): Promise<EngineWait[]> {
   const competitors = ws.settings.competitors;
+  const threads = [...new Set(waits.filter((w) => w.nudges > 0 || competitors.length > 0).map((w) => w.thread_id))];
+  const since = Math.min(now, ...waits.map((w) => Date.parse(w.since)));
+  const lastIn = new Map<string, number>();
   const named = new Map<string, Set<string>>();
-  if (competitors.length > 0) {
-    const byId = new Map(contacts.map((c) => [c.id, c]));
-    const mentioning = [...new Set(waits.map((w) => w.contact.id))].filter((id) => (byId.get(id)?.metrics?.competitor_mentions_90d ?? 0) > 0);
-    for (const m of await listInboundTexts(db, ws.id, now - 90 * DAY_MS, now, mentioning)) {
-      const set = named.get(m.contact_id) ?? new Set<string>();
-      for (const name of deps.competitorMentions([m.subject, m.body ?? m.excerpt].filter(Boolean).join('\n'), competitors)) set.add(name);
-      named.set(m.contact_id, set);
-    }
+  for (const m of await listInboundInThreads(db, ws.id, threads, since, now)) {
+    lastIn.set(m.thread_id, Math.max(lastIn.get(m.thread_id) ?? 0, m.occurred_at));
+    if (competitors.length === 0) continue;
+    const set = named.get(m.thread_id) ?? new Set<string>();
+    for (const name of deps.competitorMentions([m.subject, m.body ?? m.excerpt].filter(Boolean).join('\n'), competitors)) set.add(name);
+    named.set(m.thread_id, set);
   }
   return waits.map((w) => ({
     contact_id: w.contact.id,
@@ -135,6 +137,6 @@ async function enrichWaits(db: Kysely<Database>, ws: Workspace, now: number, wai
     wait_business_s: w.wait_business_s,
     nudges: w.nudges,
     last_in_at: w.nudges > 0 ? (lastIn.get(w.thread_id) ?? null) : null,
-    competitors: [...(named.get(w.contact.id) ?? [])].sort(),
+    competitors: [...(named.get(w.thread_id) ?? [])].sort(),
   }));
 }

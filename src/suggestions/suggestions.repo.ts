@@ -33,19 +33,52 @@ export function findSuggestionListRow(db: Db, workspaceId: string, id: string): 
   return presentedQuery(db, workspaceId).where('s.id', '=', id).executeTakeFirst() as Promise<SuggestionListRow | undefined>;
 }
 
-/** Open suggestions, and snoozed ones whose time has come, best first. */
-export function listOpenSuggestionRows(
+/**
+ * Open suggestions, and snoozed ones whose time has come, best first. Without filters the
+ * top N come straight off suggestions_rank_idx and only their contacts are joined, so the
+ * cost does not grow with the number of open suggestions.
+ */
+export async function listOpenSuggestionRows(
   db: Db,
   workspaceId: string,
   now: number,
   filter: { limit: number; ownerId?: string; contactId?: string },
 ): Promise<SuggestionListRow[]> {
+  if (!filter.ownerId && !filter.contactId) return listTopSuggestionRows(db, workspaceId, now, filter.limit);
   let q = presentedQuery(db, workspaceId).where((eb) =>
     eb.or([eb('s.status', '=', 'open'), eb.and([eb('s.status', '=', 'snoozed'), eb('s.snoozed_until', '<=', now)])]),
   );
   if (filter.ownerId) q = q.where((eb) => eb.or([eb('c.owner_id', '=', filter.ownerId!), eb('c.owner_id', 'is', null)]));
   if (filter.contactId) q = q.where('s.contact_id', '=', filter.contactId);
   return q.orderBy('s.priority', 'desc').orderBy('s.due_at').orderBy('s.cause').limit(filter.limit).execute() as Promise<SuggestionListRow[]>;
+}
+
+async function listTopSuggestionRows(db: Db, workspaceId: string, now: number, limit: number): Promise<SuggestionListRow[]> {
+  const ranked = (q: ReturnType<typeof baseQuery>) => q.orderBy('priority', 'desc').orderBy('due_at').orderBy('cause').limit(limit);
+  function baseQuery() {
+    return db.selectFrom('suggestions').selectAll().where('workspace_id', '=', workspaceId);
+  }
+  const [open, back] = await Promise.all([
+    ranked(baseQuery().where('status', '=', 'open')).execute(),
+    ranked(baseQuery().where('status', '=', 'snoozed').where('snoozed_until', '<=', now)).execute(),
+  ]);
+  const top = ([...open, ...back] as SuggestionRow[])
+    .sort((a, b) => b.priority - a.priority || a.due_at - b.due_at || (a.cause < b.cause ? -1 : a.cause > b.cause ? 1 : 0))
+    .slice(0, limit);
+  const ids = [...new Set(top.map((s) => s.contact_id))];
+  if (ids.length === 0) return [];
+  const people = await db
+    .selectFrom('contacts as c')
+    .leftJoin('contact_emails as e', (j) => j.onRef('e.workspace_id', '=', 'c.workspace_id').onRef('e.contact_id', '=', 'c.id').on('e.is_primary', '=', 1))
+    .select(['c.id', 'c.name', 'e.email'])
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.id', 'in', ids)
+    .execute();
+  const byId = new Map(people.map((p) => [p.id, p]));
+  return top.flatMap((s) => {
+    const p = byId.get(s.contact_id);
+    return p ? [{ ...s, contact_name: p.name, contact_email: p.email }] : [];
+  });
 }
 
 export async function insertSuggestionRows(db: Db, rows: SuggestionRow[]) {
@@ -88,15 +121,15 @@ export async function forgetRun(db: Db, workspaceId: string) {
  */
 export async function readStamp(db: Db, ws: string): Promise<string> {
   const { rows } = await sql<Record<string, unknown>>`select
-      (select max(id) from interactions where workspace_id = ${ws}) as ix,
+      (select id from interactions where workspace_id = ${ws} order by id desc limit 1) as ix,
       (select count(*) from contact_health where workspace_id = ${ws}) as hc,
-      (select max(computed_at) from contact_health where workspace_id = ${ws}) as hm,
+      (select computed_at from contact_health where workspace_id = ${ws} order by computed_at desc limit 1) as hm,
       (select count(*) from contacts where workspace_id = ${ws}) as cc,
-      (select max(updated_at) from contacts where workspace_id = ${ws}) as cm,
+      (select updated_at from contacts where workspace_id = ${ws} order by updated_at desc limit 1) as cm,
       (select count(*) from facts where workspace_id = ${ws}) as fc,
-      (select max(id) from facts where workspace_id = ${ws}) as fm,
+      (select id from facts where workspace_id = ${ws} order by id desc limit 1) as fm,
       (select count(*) from commitments where workspace_id = ${ws} and status = 'open') as oc,
-      (select max(id) from commitments where workspace_id = ${ws}) as om,
+      (select id from commitments where workspace_id = ${ws} order by id desc limit 1) as om,
       (select count(*) from knowledge_items where workspace_id = ${ws}) as kc,
       (select count(*) from knowledge_shares where workspace_id = ${ws}) as sc,
       (select updated_at from workspaces where id = ${ws}) as wu`.execute(db);
@@ -218,21 +251,20 @@ export function listInboundTexts(db: Db, workspaceId: string, from: number, to: 
   return q.orderBy('i.occurred_at', 'desc').orderBy('i.id').execute();
 }
 
-/** The latest inbound message of each thread before `now`: when they last wrote. */
-export async function listLastInboundByThread(db: Db, workspaceId: string, threadIds: string[], now: number) {
-  const out: { thread_id: string; at: number }[] = [];
+/** The inbound messages of the given threads since `from` (by interactions_thread_idx). */
+export async function listInboundInThreads(db: Db, workspaceId: string, threadIds: string[], from: number, now: number) {
+  const out: { thread_id: string; occurred_at: number; subject: string | null; body: string | null; excerpt: string | null }[] = [];
   for (let i = 0; i < threadIds.length; i += 500) {
     const rows = await db
       .selectFrom('interactions')
-      .select(['thread_id'])
-      .select((eb) => eb.fn.max('occurred_at').as('at'))
+      .select(['thread_id', 'occurred_at', 'subject', 'body', 'excerpt'])
       .where('workspace_id', '=', workspaceId)
       .where('thread_id', 'in', threadIds.slice(i, i + 500))
-      .where('direction', '=', 'in')
+      .where('occurred_at', '>=', from)
       .where('occurred_at', '<', now)
-      .groupBy('thread_id')
+      .where('direction', '=', 'in')
       .execute();
-    for (const r of rows) if (r.thread_id) out.push({ thread_id: r.thread_id, at: Number(r.at) });
+    for (const r of rows) if (r.thread_id) out.push({ ...r, thread_id: r.thread_id });
   }
   return out;
 }

@@ -33,6 +33,12 @@ import { TodayQuerySchema, type Suggestion, type SuggestionBehavior, type Sugges
 export type { SuggestionDeps } from './suggestions.input.js';
 
 const MINUTE_MS = 60_000;
+/**
+ * A stored run is reused while the data is unchanged and it is at most this old, so a clock
+ * that moves (CLI without --now, the web app) does not rerun the engine on every read.
+ * Going back in time always reruns.
+ */
+const REUSE_MS = 10 * MINUTE_MS;
 
 /** The same cause in the same workspace always has the same id. */
 export function suggestionId(workspaceId: string, cause: string): string {
@@ -96,7 +102,8 @@ export async function refreshSuggestions(db: Kysely<Database>, ws: Workspace, no
 export async function ensureSuggestionsFresh(db: Kysely<Database>, ws: Workspace, now: number, deps: () => Promise<SuggestionDeps>): Promise<boolean> {
   const engineNow = now - (now % MINUTE_MS);
   const [run, stamp] = await Promise.all([findRun(db, ws.id), readStamp(db, ws.id)]);
-  if (run && Number(run.engine_now) === engineNow && run.stamp === stamp) return false;
+  const age = engineNow - Number(run?.engine_now);
+  if (run && run.stamp === stamp && age >= 0 && age < REUSE_MS) return false;
   await refreshSuggestions(db, ws, now, await deps());
   return true;
 }

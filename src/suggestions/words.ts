@@ -2,7 +2,7 @@
  * Plain-words helpers for reasons and drafts: "2 business days", "yesterday",
  * "Friday 14 March". Pure: the zone and `now` are arguments.
  */
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 export function firstName(name: string): string {
   const first = name.trim().split(/\s+/)[0] ?? name;
@@ -26,9 +26,25 @@ export function businessDuration(seconds: number, businessDayS: number): string 
 
 /** Whole calendar days from `from` to `to` in the zone (negative when `to` is earlier). */
 export function calendarDaysBetween(from: number, to: number, zone: string): number {
-  const a = DateTime.fromMillis(from, { zone }).startOf('day');
-  const b = DateTime.fromMillis(to, { zone }).startOf('day');
-  return Math.round(b.diff(a, 'days').days);
+  return dayNumber(to, zone) - dayNumber(from, zone);
+}
+
+const zones = new Map<string, IANAZone>();
+
+/** The local calendar date YYYY-MM-DD of an instant, without building a DateTime. */
+export function localIsoDate(at: number, zone: string): string {
+  dayNumber(at, zone);
+  return new Date(at + (zones.get(zone) as IANAZone).offset(at) * 60_000).toISOString().slice(0, 10);
+}
+
+/** Days since the epoch of the local calendar day: cheap enough to run for every contact. */
+export function dayNumber(at: number, zone: string): number {
+  let z = zones.get(zone);
+  if (!z) {
+    z = IANAZone.create(zone);
+    zones.set(zone, z);
+  }
+  return Math.floor((at + z.offset(at) * 60_000) / 86_400_000);
 }
 
 /** When a past instant was, seen from now: "today", "yesterday", "3 days ago", "on 2 March". */

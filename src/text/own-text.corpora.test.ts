@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { ownText, specOwnText } from './own-text.js';
+import { CORPORA } from '../test/corpora.js';
 
-const CORPORA = '/work/shared/corpora';
 const TALON = join(CORPORA, 'reply-quoting-talon/standard_replies');
 const GITHUB = join(CORPORA, 'reply-quoting-email-reply-parser');
 

@@ -22,11 +22,23 @@ export const migration: Migration = {
       .on('interaction_behaviors')
       .columns(['workspace_id', 'behavior', 'interaction_id'])
       .execute();
+    // Today reads the top N open suggestions straight off this index.
+    await db.schema
+      .createIndex('suggestions_rank_idx')
+      .on('suggestions')
+      .columns(['workspace_id', 'status', 'priority desc', 'due_at', 'cause'])
+      .execute();
+    // The data stamp reads the latest rescore and contact edit off these, not off 10,000 rows.
+    await db.schema.createIndex('contact_health_computed_idx').on('contact_health').columns(['workspace_id', 'computed_at']).execute();
+    await db.schema.createIndex('contacts_updated_idx').on('contacts').columns(['workspace_id', 'updated_at']).execute();
     await db.schema.createIndex('facts_kind_idx').on('facts').columns(['workspace_id', 'kind']).execute();
   },
 
   async down(db: Kysely<any>) {
     await db.schema.dropIndex('facts_kind_idx').execute();
+    await db.schema.dropIndex('suggestions_rank_idx').execute();
+    await db.schema.dropIndex('contacts_updated_idx').execute();
+    await db.schema.dropIndex('contact_health_computed_idx').execute();
     await db.schema.dropIndex('interaction_behaviors_behavior_idx').execute();
     await db.schema.dropIndex('interactions_kind_time_idx').execute();
     await db.schema.dropTable('suggestion_runs').execute();

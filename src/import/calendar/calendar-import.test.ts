@@ -9,8 +9,8 @@ import { createTestDb, testDialects } from '../../db/test-db.js';
 import { buildWorkspace } from '../../test/factories.js';
 import { importIcsFile } from './index.js';
 import { ianaZoneOf, toInstant } from './zones.js';
+import { CORPORA } from '../../test/corpora.js';
 
-const CORPORA = '/work/shared/corpora';
 const NOW = Date.parse('2025-06-01T00:00:00Z');
 
 function walk(dir: string): string[] {

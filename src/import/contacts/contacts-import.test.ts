@@ -12,8 +12,8 @@ import { exportContacts } from './contacts-export.js';
 import { importCsvFile, importVcardFile } from './index.js';
 import { normalizeCard, splitCards } from './vcard-lines.js';
 import { readVcard } from './vcard-read.js';
+import { CORPORA } from '../../test/corpora.js';
 
-const CORPORA = '/work/shared/corpora';
 const EZ = join(CORPORA, 'vcard-ez-vcard/io/text');
 const NODE_VCF = join(CORPORA, 'vcard-icaljs-node-vcf/node-vcf');
 const ICALJS_VCF = join(CORPORA, 'vcard-icaljs-node-vcf/icaljs');

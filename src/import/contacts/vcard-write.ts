@@ -52,7 +52,7 @@ function bday(date: string): string {
 export function contactToVcard(c: ExportContact): string {
   // N is optional in 4.0 and Rapport keeps one name only: guessing its parts would garble "Mr. … Jr.".
   const lines = ['BEGIN:VCARD', 'VERSION:4.0', `FN:${escapeText(c.name)}`];
-  c.emails.forEach((email, i) => lines.push(i === 0 ? `EMAIL;PREF=1:${escapeText(email)}` : `EMAIL:${escapeText(email)}`));
+  for (const [i, email] of c.emails.entries()) lines.push(i === 0 ? `EMAIL;PREF=1:${escapeText(email)}` : `EMAIL:${escapeText(email)}`);
   for (const phone of c.phones) lines.push(`TEL;VALUE=text:${escapeText(phone)}`);
   if (c.company) lines.push(`ORG:${escapeText(c.company)}`);
   if (c.notes) lines.push(`NOTE:${escapeText(c.notes)}`);

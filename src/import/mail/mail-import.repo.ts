@@ -3,6 +3,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { ImportsTable } from '../import.table.js';
 import type { InteractionRow } from '../../interactions/interactions.repo.js';
+import { lowerFirstSeen } from '../../contacts/contacts.repo.js';
+import { kyselyThreadStore, type ThreadStore } from './threading.repo.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -105,4 +107,27 @@ export async function countThreadsOfSource(db: Db, workspaceId: string, source: 
     : q.where('source', '=', source);
   const row = await q.executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/**
+ * The writes of one batch (and the identity look-ups), inside the caller's transaction: these
+ * Kysely queries for any dialect, or prepared statements on SQLite (mail-import.sqlite.ts).
+ */
+export interface MailStore {
+  findKnownIdentities(identities: string[]): Promise<Set<string>>;
+  insertRows(rows: MailRows): Promise<void>;
+  /** Moves first_seen_at earlier (never later) for the contacts listed under each time. */
+  lowerFirstSeen(byTime: Map<number, string[]>): Promise<void>;
+  threads: ThreadStore;
+}
+
+export function kyselyMailStore(db: Db, ws: string): MailStore {
+  return {
+    findKnownIdentities: (identities) => findKnownIdentities(db, ws, identities),
+    insertRows: (rows) => insertMailRows(db, rows),
+    async lowerFirstSeen(byTime) {
+      for (const [at, contactIds] of byTime) await lowerFirstSeen(db, ws, contactIds, at);
+    },
+    threads: kyselyThreadStore(db, ws),
+  };
 }

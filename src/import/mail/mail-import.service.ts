@@ -3,10 +3,12 @@
  * threads, and are written in batches, each batch in one transaction together with the
  * source's progress. A run killed at any point resumes after the last committed batch; as a
  * message's identity is unique per workspace, overlap could not duplicate anything anyway.
+ * Throughput: messages already stored are recognised by their Message-ID before parsing; on
+ * SQLite the batch's writes and threading queries are cached prepared statements
+ * (mail-import.sqlite.ts), elsewhere Kysely queries (MailStore in mail-import.repo.ts).
  */
 import type { Db } from '../../db/database.js';
 import { upsertContacts } from '../../contacts/contacts.service.js';
-import { lowerFirstSeen } from '../../contacts/contacts.repo.js';
 import type { InteractionRow } from '../../interactions/interactions.repo.js';
 import { newId, type IdGenerator } from '../../shared/ids.js';
 import { readJson } from '../../shared/json.js';
@@ -15,17 +17,18 @@ import { emptySummary, MAX_REPORTED_ERRORS, type ImportProgress, type ImportSumm
 import {
   countThreadsOfSource,
   findImportRow,
-  findKnownIdentities,
-  insertMailRows,
+  kyselyMailStore,
   listKnowledgeUrls,
   saveImportProgress,
   upsertImportRow,
   type MailRows,
+  type MailStore,
 } from './mail-import.repo.js';
-import type { ParseContext, ParseOutcome, ParsedMail } from './parse-message.js';
+import { sqliteMailStore } from './mail-import.sqlite.js';
+import { quickIdentity, type ParseContext, type ParseOutcome, type ParsedMail } from './parse-message.js';
 import { createInlineParser, createWorkerParser, type MailParser } from './parser-pool.js';
 import type { MailSource, SourceItem } from './sources.js';
-import { rethread } from './threading.js';
+import { rethread, type ThreadSeed } from './threading.js';
 
 export interface MailImportOptions {
   /** Parser threads: 0 parses on the main thread. Default: 2 for sources big enough to gain from it. */
@@ -44,7 +47,10 @@ export interface MailImportResult extends ImportSummary {
 type Stats = Omit<ImportSummary, 'threads' | 'seconds'>;
 
 const CHUNK = 100; // messages per parse request
-const MAX_IN_FLIGHT = 6; // parse requests queued ahead of the writer: bounds memory
+// Parse requests queued ahead of the writer: enough that the workers keep parsing while the
+// main thread writes a batch; the byte cap bounds memory when messages are large.
+const MAX_IN_FLIGHT = 24;
+const MAX_IN_FLIGHT_BYTES = 48 * 1024 * 1024;
 const WORKER_THRESHOLD_BYTES = 4 * 1024 * 1024;
 const WORKER_THRESHOLD_FILES = 500;
 
@@ -62,8 +68,11 @@ export async function importMailSource(
 ): Promise<MailImportResult> {
   const started = performance.now();
   const ids = options.ids ?? newId;
-  const batchSize = options.batchSize ?? 1000;
+  const batchSize = options.batchSize ?? 2000;
   const k = db.kysely;
+  // SQLite: prepared statements on the connection under Kysely (inside Kysely's transactions,
+  // as it is the same connection); PostgreSQL: Kysely queries on the transaction.
+  const storeOf = (trx: typeof k): MailStore => (db.sqlite ? sqliteMailStore(db.sqlite, ws.id) : kyselyMailStore(trx, ws.id));
 
   // Resume an unfinished run of the same bytes; anything else starts over (duplicates are harmless).
   const state = await findImportRow(k, ws.id, source.path);
@@ -102,26 +111,29 @@ export async function importMailSource(
   const touched = new Set<string>();
   const firstSeen = new Map<string, number>();
 
-  const writeBatch = async (entries: { item: SourceItem; outcome: ParseOutcome }[]) => {
+  const writeBatch = async (entries: Entry[]) => {
     const next: Stats = { ...stats, errors: [...stats.errors] };
     const last = entries[entries.length - 1]!.item.next;
     const created: string[] = [];
     const contactIdsOfBatch: string[] = [];
     const lowered = new Map<string, number>();
     await k.transaction().execute(async (trx) => {
+      const store = storeOf(trx);
       next.read += entries.length;
       const parsed: { mail: ParsedMail; file: string }[] = [];
+      let knownBeforeParse = 0;
       for (const { item, outcome } of entries) {
-        if (outcome.ok) parsed.push({ mail: outcome.mail, file: item.file });
+        if (outcome === KNOWN) knownBeforeParse += 1;
+        else if (outcome.ok) parsed.push({ mail: outcome.mail, file: item.file });
         else addError(next, item.where, outcome.reason);
       }
-      const known = await findKnownIdentities(trx, ws.id, [...new Set(parsed.map((p) => p.mail.identity))]);
+      const known = await store.findKnownIdentities([...new Set(parsed.map((p) => p.mail.identity))]);
       const fresh = parsed.filter((p) => {
         if (known.has(p.mail.identity)) return false;
         known.add(p.mail.identity);
         return true;
       });
-      next.duplicates += parsed.length - fresh.length;
+      next.duplicates += knownBeforeParse + parsed.length - fresh.length;
       next.imported += fresh.length;
 
       // SPEC §3.2: counterparts of non-automated mail become contacts; automated senders never.
@@ -159,17 +171,24 @@ export async function importMailSource(
           }
         }
       }
-      await insertMailRows(trx, rows);
+      await store.insertRows(rows);
 
-      // Relationship start: one UPDATE per distinct time, only where it can move earlier.
+      // Relationship start: only where it can move earlier.
       const byTime = new Map<number, string[]>();
       for (const [contactId, at] of lowered) {
         if ((firstSeen.get(contactId) ?? Number.POSITIVE_INFINITY) <= at) continue;
-        byTime.set(at, [...(byTime.get(at) ?? []), contactId]);
+        const list = byTime.get(at);
+        if (list) list.push(contactId);
+        else byTime.set(at, [contactId]);
       }
-      for (const [at, contactIds] of byTime) await lowerFirstSeen(trx, ws.id, contactIds, at);
+      await store.lowerFirstSeen(byTime);
 
-      if (rows.interactions.length > 0) await rethread(trx, ws.id, rows.interactions.map((r) => r.id), ids);
+      if (rows.interactions.length > 0) {
+        // The new messages' nodes, refs and subject keys are the rows just written: no need to read them back.
+        const nodes = rows.interactions.map(({ id, message_id, subject, subject_key, occurred_at }) => ({ id, message_id, subject, subject_key, occurred_at, thread_id: null }));
+        const seed: ThreadSeed = { nodes, refs: rows.refs, keys: rows.subjectKeys };
+        await rethread(store.threads, rows.interactions.map((r) => r.id), ids, seed);
+      }
       await saveImportProgress(trx, ws.id, importId, { position: last, stats: JSON.stringify(next), status: 'running', updated_at: now });
     });
     // Only once committed: a failed transaction must not leave these ahead of the database.
@@ -182,14 +201,17 @@ export async function importMailSource(
   };
 
   try {
-    const inFlight: { items: SourceItem[]; results: Promise<ParseOutcome[]> }[] = [];
-    let batch: { item: SourceItem; outcome: ParseOutcome }[] = [];
+    const inFlight: { items: SourceItem[]; known: boolean[]; bytes: number; results: Promise<ParseOutcome[]> }[] = [];
+    let bytesInFlight = 0;
+    let batch: Entry[] = [];
     const settle = async () => {
       const head = inFlight.shift()!;
+      bytesInFlight -= head.bytes;
       const results = await head.results;
       let r = 0;
-      for (const item of head.items) {
-        batch.push({ item, outcome: item.raw ? results[r++]! : { ok: false, reason: item.skipped ?? 'not a message' } });
+      for (const [i, item] of head.items.entries()) {
+        const outcome = head.known[i] ? KNOWN : item.raw ? results[r++]! : { ok: false as const, reason: item.skipped ?? 'not a message' };
+        batch.push({ item, outcome });
       }
       if (batch.length >= batchSize) {
         const full = batch;
@@ -197,21 +219,30 @@ export async function importMailSource(
         await writeBatch(full);
       }
     };
-    const dispatch = (items: SourceItem[]) => {
-      const raws = items.filter((i) => i.raw).map((i) => ({ raw: i.raw!, fallback: i.fallback }));
+    // Messages already stored (by their Message-ID header) are counted as duplicates without
+    // being parsed: a re-import analyses nothing. The rest are parsed and checked again
+    // (messages without Message-ID, duplicates within the file) when their batch is written.
+    const dispatch = async (items: SourceItem[]) => {
+      const guesses = items.map((i) => (i.raw ? quickIdentity(i.raw) : null));
+      const candidates = [...new Set(guesses.filter((g): g is string => g !== null))];
+      const stored = candidates.length > 0 ? await storeOf(k).findKnownIdentities(candidates) : new Set<string>();
+      const known = guesses.map((g) => g !== null && stored.has(g));
+      const raws = items.filter((i, n) => i.raw && !known[n]).map((i) => ({ raw: i.raw!, fallback: i.fallback }));
+      const bytes = raws.reduce((sum, r) => sum + r.raw.byteLength, 0);
       const results = raws.length > 0 ? parser.parse(raws) : Promise.resolve([]);
       results.catch(() => undefined); // awaited in order by settle(); avoid an unhandled rejection meanwhile
-      inFlight.push({ items: items.map((i) => ({ ...i, raw: i.raw ? EMPTY : null })), results });
+      inFlight.push({ items: items.map((i, n) => ({ ...i, raw: i.raw && !known[n] ? EMPTY : null })), known, bytes, results });
+      bytesInFlight += bytes;
     };
     let chunk: SourceItem[] = [];
     for await (const item of source.items(position, stats.read)) {
       chunk.push(item);
       if (chunk.length < CHUNK) continue;
-      dispatch(chunk);
+      await dispatch(chunk);
       chunk = [];
-      while (inFlight.length >= MAX_IN_FLIGHT) await settle();
+      while (inFlight.length >= MAX_IN_FLIGHT || bytesInFlight > MAX_IN_FLIGHT_BYTES) await settle();
     }
-    if (chunk.length > 0) dispatch(chunk);
+    if (chunk.length > 0) await dispatch(chunk);
     while (inFlight.length > 0) await settle();
     if (batch.length > 0) await writeBatch(batch);
   } finally {
@@ -230,6 +261,9 @@ export async function importMailSource(
 
 // Placeholder kept in the in-flight queue instead of the (transferred) bytes.
 const EMPTY = new Uint8Array(0);
+// Outcome of a message found stored before parsing (see dispatch).
+const KNOWN = Symbol('known');
+type Entry = { item: SourceItem; outcome: ParseOutcome | typeof KNOWN };
 
 function toInteractionRow(workspaceId: string, id: string, mail: ParsedMail, file: string, now: number): InteractionRow {
   return {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMbox, unquoteFromLines } from './mbox-reader.js';
+import { CORPORA } from '../../test/corpora.js';
 
-const CORPORA = join(import.meta.dirname, '../../../../shared/corpora');
 const dir = mkdtempSync(join(tmpdir(), 'mbox-reader-'));
 
 async function readAll(path: string, start = 0, max?: number) {

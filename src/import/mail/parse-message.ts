@@ -155,6 +155,26 @@ function ownTest(ctx: ParseContext) {
   return test;
 }
 
+const headerDecoder = new TextDecoder();
+
+/**
+ * The identity parseMail would give a message that has a Message-ID, read from the raw header
+ * block without MIME parsing: lets the import skip known messages before the costly parse.
+ * Null when it cannot be sure (no header end, no or several Message-ID fields).
+ */
+export function quickIdentity(raw: Uint8Array): string | null {
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, 65_536));
+  const lf = bytes.indexOf('\n\n');
+  const crlf = bytes.indexOf('\n\r\n');
+  const end = lf === -1 ? crlf : crlf === -1 ? lf : Math.min(lf, crlf);
+  if (end === -1) return null;
+  const head = headerDecoder.decode(raw.subarray(0, end + 1));
+  const fields = [...head.matchAll(/^message-id[ \t]*:(.*(?:\r?\n[ \t].*)*)/gim)];
+  if (fields.length !== 1) return null;
+  const id = messageIdsOf(fields[0]![1]!.replace(/\r?\n/g, ''))[0];
+  return id ? `<${id}>` : null;
+}
+
 export async function parseMail(raw: Uint8Array, fallback: Fallback, ctx: ParseContext): Promise<ParseOutcome> {
   let email: Email;
   try {

@@ -2,6 +2,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseMail, type ParseContext } from './parse-message.js';
 import type { ParseRequest, ParseResponse } from './parser-pool.js';
+import { installFastBlob } from './fast-blob.js';
+
+// postal-mime assembles every decoded part through a Blob; this thread runs nothing else.
+installFastBlob();
 
 const ctx = workerData as ParseContext;
 

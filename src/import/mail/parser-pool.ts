@@ -28,6 +28,10 @@ export interface MailParser {
   close(): Promise<void>;
 }
 
+// A parse worker holds one request of messages at a time; V8's default young generation (up to
+// 48 MiB a thread) only lets garbage pile up before collecting it. Memory must stay flat (SPEC §10).
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: Number(process.env.RAPPORT_WORKER_YOUNG_MB ?? 8) };
+
 /**
  * A worker running TypeScript: Node 20 workers ignore `--import` in execArgv, so a small
  * bootstrap registers tsx's loader inside the worker before importing the module.
@@ -35,7 +39,7 @@ export interface MailParser {
 function tsWorker(url: URL, workerData: unknown): Worker {
   const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true, workerData, resourceLimits: WORKER_LIMITS });
 }
 
 function ownedBytes(bytes: Uint8Array): Uint8Array {
@@ -67,35 +71,41 @@ export function createWorkerParser(ctx: ParseContext, size = 2): MailParser {
   // Under tsx (tests, bench) this module is TypeScript and so is its worker; built, both are .js.
   const isTs = import.meta.url.endsWith('.ts');
   const url = new URL(isTs ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
-  const workers = Array.from({ length: size }, () => (isTs ? tsWorker(url, ctx) : new Worker(url, { workerData: ctx })));
+  // Started on the first request: a re-import that finds every message stored parses nothing.
+  let workers: Worker[] = [];
   const pending = new Map<number, { resolve: (r: ParseOutcome[]) => void; reject: (e: Error) => void; worker: Worker }>();
-  const load = new Map<Worker, number>(workers.map((w) => [w, 0]));
+  const load = new Map<Worker, number>();
   let failure: Error | null = null;
   let nextId = 0;
-  for (const worker of workers) {
-    worker.on('message', (response: ParseResponse) => {
-      const p = pending.get(response.id);
-      if (!p) return;
-      pending.delete(response.id);
-      load.set(worker, (load.get(worker) ?? 1) - 1);
-      p.resolve(response.results);
-    });
-    const fail = (error: Error) => {
-      failure ??= error;
-      for (const [id, p] of pending) {
-        if (p.worker !== worker) continue;
-        pending.delete(id);
-        p.reject(error);
-      }
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (code !== 0) fail(new Error(`a parser worker stopped (exit ${code})`));
-    });
-  }
+  const start = () => {
+    workers = Array.from({ length: size }, () => (isTs ? tsWorker(url, ctx) : new Worker(url, { workerData: ctx, resourceLimits: WORKER_LIMITS })));
+    for (const worker of workers) {
+      load.set(worker, 0);
+      worker.on('message', (response: ParseResponse) => {
+        const p = pending.get(response.id);
+        if (!p) return;
+        pending.delete(response.id);
+        load.set(worker, (load.get(worker) ?? 1) - 1);
+        p.resolve(response.results);
+      });
+      const fail = (error: Error) => {
+        failure ??= error;
+        for (const [id, p] of pending) {
+          if (p.worker !== worker) continue;
+          pending.delete(id);
+          p.reject(error);
+        }
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (code !== 0) fail(new Error(`a parser worker stopped (exit ${code})`));
+      });
+    }
+  };
   return {
     parse(items) {
       if (failure) return Promise.reject(failure);
+      if (workers.length === 0) start();
       // The least busy worker: batches differ in size, round robin would let one fall behind.
       const worker = [...load].sort((a, b) => a[1] - b[1])[0]![0];
       load.set(worker, (load.get(worker) ?? 0) + 1);

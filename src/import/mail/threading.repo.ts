@@ -145,14 +145,19 @@ export async function setThreadIds(db: Db, ws: string, assignments: [id: string,
   }
 }
 
-export async function upsertThreads(
-  db: Db,
-  rows: { workspace_id: string; id: string; subject: string | null; first_at: number; last_at: number; message_count: number }[],
-) {
+export interface ThreadRow {
+  id: string;
+  subject: string | null;
+  first_at: number;
+  last_at: number;
+  message_count: number;
+}
+
+export async function upsertThreads(db: Db, ws: string, rows: ThreadRow[]) {
   for (const part of chunks(rows, 2000)) {
     await db
       .insertInto('threads')
-      .values(part)
+      .values(part.map((r) => ({ workspace_id: ws, ...r })))
       .onConflict((oc) =>
         oc.columns(['workspace_id', 'id']).doUpdateSet((eb) => ({
           subject: eb.ref('excluded.subject'),
@@ -167,4 +172,38 @@ export async function upsertThreads(
 
 export async function deleteThreads(db: Db, ws: string, ids: string[]) {
   for (const part of chunks(ids, 500)) await db.deleteFrom('threads').where('workspace_id', '=', ws).where('id', 'in', part).execute();
+}
+
+/**
+ * The reads and writes of rethread() for one workspace, inside the caller's transaction.
+ * Two implementations: these Kysely queries (IN lists, any dialect) and, on SQLite, cached
+ * prepared statements (threading.sqlite.ts), where a point look-up costs microseconds.
+ */
+export interface ThreadStore {
+  loadNodes(ids: string[]): Promise<ThreadNode[]>;
+  listThreadMembers(threadIds: string[]): Promise<string[]>;
+  listRefsOf(ids: string[]): Promise<{ interaction_id: string; ref_message_id: string }[]>;
+  findByMessageIds(messageIds: string[]): Promise<{ id: string; message_id: string | null }[]>;
+  findReferencers(messageIds: string[]): Promise<{ interaction_id: string; ref_message_id: string }[]>;
+  listSubjectKeysOf(ids: string[]): Promise<SubjectKeyRow[]>;
+  /** A superset of the stored keys sharing a (subject, counterpart) pair within [from, to]; the caller filters. */
+  findSubjectCandidates(keys: SubjectKeyRow[], from: number, to: number): Promise<SubjectKeyRow[]>;
+  upsertThreads(rows: ThreadRow[]): Promise<void>;
+  setThreadIds(assignments: [id: string, threadId: string][]): Promise<void>;
+  deleteThreads(ids: string[]): Promise<void>;
+}
+
+export function kyselyThreadStore(db: Db, ws: string): ThreadStore {
+  return {
+    loadNodes: (ids) => loadNodes(db, ws, ids),
+    listThreadMembers: (threadIds) => listThreadMembers(db, ws, threadIds),
+    listRefsOf: (ids) => listRefsOf(db, ws, ids),
+    findByMessageIds: (messageIds) => findByMessageIds(db, ws, messageIds),
+    findReferencers: (messageIds) => findReferencers(db, ws, messageIds),
+    listSubjectKeysOf: (ids) => listSubjectKeysOf(db, ws, ids),
+    findSubjectCandidates: (keys, from, to) => findSubjectCandidates(db, ws, keys, from, to),
+    upsertThreads: (rows) => upsertThreads(db, ws, rows),
+    setThreadIds: (assignments) => setThreadIds(db, ws, assignments),
+    deleteThreads: (ids) => deleteThreads(db, ws, ids),
+  };
 }

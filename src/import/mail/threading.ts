@@ -12,25 +12,9 @@
  * cannot have changed: their links involve no new message and no message whose references
  * changed status.
  */
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import { newId, type IdGenerator } from '../../shared/ids.js';
 import { DAY_MS } from '../../shared/time.js';
-import {
-  deleteThreads,
-  findByMessageIds,
-  findReferencers,
-  findSubjectCandidates,
-  listRefsOf,
-  listSubjectKeysOf,
-  listThreadMembers,
-  loadNodes,
-  setThreadIds,
-  upsertThreads,
-  type ThreadNode,
-} from './threading.repo.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { SubjectKeyRow, ThreadNode, ThreadStore } from './threading.repo.js';
 
 export const SUBJECT_WINDOW_MS = 30 * DAY_MS;
 
@@ -62,28 +46,39 @@ function add<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
   else map.set(key, new Set([value]));
 }
 
-/** Recomputes the threads touched by the messages `newIds` (already inserted). */
-export async function rethread(db: Db, ws: string, newIds: string[], ids: IdGenerator = newId): Promise<{ threads: number }> {
+/** What the caller just inserted for the new messages: spares reading it back. */
+export interface ThreadSeed {
+  nodes: ThreadNode[];
+  refs: { interaction_id: string; ref_message_id: string }[];
+  keys: SubjectKeyRow[];
+}
+
+/**
+ * Recomputes the threads touched by the messages `newIds` (already inserted). `seed`, when
+ * given, must be exactly the stored nodes, refs and subject keys of `newIds`.
+ */
+export async function rethread(store: ThreadStore, newIds: string[], ids: IdGenerator = newId, seed?: ThreadSeed): Promise<{ threads: number }> {
   const nodes = new Map<string, ThreadNode>();
   const resolved = new Map<string, Set<string>>();
   const subjectLinks = new Map<string, Set<string>>();
   const oldThreads = new Set<string>();
   let frontier = [...new Set(newIds)];
+  let seeded = seed;
 
   while (frontier.length > 0) {
     const next = new Set<string>();
     const wanted = (id: string) => {
       if (!nodes.has(id)) next.add(id);
     };
-    const fresh = await loadNodes(db, ws, frontier);
+    const fresh = seeded ? seeded.nodes : await store.loadNodes(frontier);
     for (const n of fresh) nodes.set(n.id, n);
     // Whole old threads: a member that loses its link must be split off, not forgotten.
     const threadIds = [...new Set(fresh.map((n) => n.thread_id).filter((t): t is string => !!t && !oldThreads.has(t)))];
     for (const t of threadIds) oldThreads.add(t);
-    for (const id of await listThreadMembers(db, ws, threadIds)) wanted(id);
+    for (const id of await store.listThreadMembers(threadIds)) wanted(id);
 
-    const refs = await listRefsOf(db, ws, frontier);
-    const targets = await findByMessageIds(db, ws, [...new Set(refs.map((r) => r.ref_message_id))]);
+    const refs = seeded ? seeded.refs : await store.listRefsOf(frontier);
+    const targets = await store.findByMessageIds([...new Set(refs.map((r) => r.ref_message_id))]);
     const byMessageId = new Map<string, string[]>();
     for (const t of targets) if (t.message_id) byMessageId.set(t.message_id, [...(byMessageId.get(t.message_id) ?? []), t.id]);
     for (const r of refs) {
@@ -94,9 +89,10 @@ export async function rethread(db: Db, ws: string, newIds: string[], ids: IdGene
       }
     }
     const messageIds = fresh.map((n) => n.message_id).filter((m): m is string => !!m);
-    for (const r of await findReferencers(db, ws, messageIds)) wanted(r.interaction_id);
+    for (const r of await store.findReferencers(messageIds)) wanted(r.interaction_id);
 
-    const keys = await listSubjectKeysOf(db, ws, frontier);
+    const keys = seeded ? seeded.keys : await store.listSubjectKeysOf(frontier);
+    seeded = undefined;
     if (keys.length > 0) {
       let from = Number.POSITIVE_INFINITY;
       let to = Number.NEGATIVE_INFINITY;
@@ -104,7 +100,7 @@ export async function rethread(db: Db, ws: string, newIds: string[], ids: IdGene
         from = Math.min(from, k.occurred_at - SUBJECT_WINDOW_MS);
         to = Math.max(to, k.occurred_at + SUBJECT_WINDOW_MS);
       }
-      const candidates = await findSubjectCandidates(db, ws, keys, from, to);
+      const candidates = await store.findSubjectCandidates(keys, from, to);
       const byPair = new Map<string, typeof candidates>();
       for (const c of candidates) {
         const pair = `${c.subject_key}\u0000${c.counterpart}`;
@@ -150,7 +146,6 @@ export async function rethread(db: Db, ws: string, newIds: string[], ids: IdGene
     members.sort((a, b) => a.occurred_at - b.occurred_at || (a.id < b.id ? -1 : 1));
     for (const m of members) if (m.thread_id !== threadId) assignments.push([m.id, threadId]);
     threadRows.push({
-      workspace_id: ws,
       id: threadId,
       subject: members[0]!.subject,
       first_at: members[0]!.occurred_at,
@@ -158,8 +153,8 @@ export async function rethread(db: Db, ws: string, newIds: string[], ids: IdGene
       message_count: members.length,
     });
   }
-  await upsertThreads(db, threadRows);
-  await setThreadIds(db, ws, assignments);
-  await deleteThreads(db, ws, [...oldThreads].filter((t) => !used.has(t)));
+  await store.upsertThreads(threadRows);
+  await store.setThreadIds(assignments);
+  await store.deleteThreads([...oldThreads].filter((t) => !used.has(t)));
   return { threads: threadRows.length };
 }

@@ -69,7 +69,7 @@ export function reconnectRule(ctx: RuleContext): SuggestionDraft[] {
       cause: `reconnect:${contact.id}:${contact.last_touch_at ?? 'never'}`,
       reason,
       priority: clamp(40 + Math.min(20, days - limit) + (cooling ? 5 : 0), 0, 100),
-      due_at: ctx.now,
+      due_at: contact.last_touch_at !== null ? contact.last_touch_at + limit * DAY_MS : ctx.now,
       draft: `${opener} ${question}\n\n`,
     });
   }

@@ -8,17 +8,36 @@ import { topicMatchesInterest } from '../../knowledge/knowledge.schema.js';
 import { DAY_MS } from '../../shared/time.js';
 import type { EngineContact, EngineFact } from '../engine.types.js';
 import { KIND_BEHAVIOR, type SuggestionDraft } from '../suggestions.schema.js';
-import { calendarDaysBetween, clamp, firstName, longDay, quote, relativeFuture, relativePast } from '../words.js';
+import { calendarDaysBetween, localIsoDate, clamp, firstName, longDay, quote, relativeFuture, relativePast } from '../words.js';
 import { newestFirst, type RuleContext } from './context.js';
 
 const SURPRISE_HORIZON_DAYS = 14;
 const SURPRISE_QUIET_DAYS = 180;
 const ACHIEVEMENT_DAYS = 14;
 
+/** Dues move by whole days, so stored suggestions do not change every minute. */
+function dayStart(now: number): number {
+  return now - (now % DAY_MS);
+}
+
 export function shareKnowledgeRule(ctx: RuleContext): SuggestionDraft[] {
   if (ctx.input.knowledge.length === 0) return [];
   const shared = new Set(ctx.input.shares.map((s) => `${s.knowledge_id}|${s.contact_id}`));
   const items = newestFirst(ctx.input.knowledge);
+  // Interests repeat across contacts ("sailing"): match each distinct one once.
+  const matches = new Map<string, { item: (typeof items)[number]; topic: string }[]>();
+  const matchesOf = (interest: string) => {
+    let found = matches.get(interest);
+    if (!found) {
+      found = [];
+      for (const item of items) {
+        const topic = item.topics.find((t) => topicMatchesInterest(t, interest));
+        if (topic) found.push({ item, topic });
+      }
+      matches.set(interest, found);
+    }
+    return found;
+  };
   const out: SuggestionDraft[] = [];
   for (const [contactId, facts] of ctx.factsByContact) {
     const contact = ctx.contacts.get(contactId);
@@ -27,16 +46,15 @@ export function shareKnowledgeRule(ctx: RuleContext): SuggestionDraft[] {
     if (interests.length === 0) continue;
     // One item per contact at a time: the newest unshared match. Sharing it lets the next one come.
     let best: { item: (typeof items)[number]; interest: EngineFact; topic: string } | undefined;
-    for (const item of items) {
-      if (shared.has(`${item.id}|${contactId}`)) continue;
-      for (const interest of interests) {
-        const topic = item.topics.find((t) => topicMatchesInterest(t, interest.text));
-        if (topic) {
-          best = { item, interest, topic };
-          break;
+    for (const interest of interests) {
+      for (const m of matchesOf(interest.text)) {
+        if (shared.has(`${m.item.id}|${contactId}`)) continue;
+        // Newest item first across all interests; the first interest wins a tie.
+        if (!best || m.item.created_at > best.item.created_at || (m.item.created_at === best.item.created_at && m.item.id < best.item.id)) {
+          best = { item: m.item, interest, topic: m.topic };
         }
+        break;
       }
-      if (best) break;
     }
     if (!best) continue;
     const first = firstName(contact.name);
@@ -48,7 +66,7 @@ export function shareKnowledgeRule(ctx: RuleContext): SuggestionDraft[] {
       cause: `share_knowledge:${contactId}:${best.item.id}`,
       reason: `${first} is interested in ${best.interest.text}; ${quote(best.item.title)} (topic: ${best.topic}) has not been shared with them yet.`,
       priority: 30 + (contact.metrics?.overdue ? 5 : 0),
-      due_at: ctx.now + 7 * DAY_MS,
+      due_at: dayStart(ctx.now) + 7 * DAY_MS,
       draft: `Hi ${first},\n\nI came across this and thought of you, knowing your interest in ${best.interest.text}: ${quote(best.item.title)}${link}. I'd be curious what you make of it.\n\n`,
     });
   }
@@ -80,14 +98,31 @@ export function nextOccurrence(date: string, yearly: boolean, now: number, zone:
   return { at: dt.toMillis(), years: dt.year - y };
 }
 
-function occasionsOf(contact: EngineContact, facts: EngineFact[], now: number, zone: string): Occasion[] {
+/** The calendar days of the horizon as MM-DD and YYYY-MM-DD, to rule dates out without luxon. */
+function horizonOf(now: number, zone: string): { monthDays: Set<string>; days: Set<string> } {
+  const today = DateTime.fromMillis(now, { zone }).startOf('day');
+  const monthDays = new Set<string>();
+  const days = new Set<string>();
+  for (let i = 0; i <= SURPRISE_HORIZON_DAYS; i++) {
+    const d = today.plus({ days: i });
+    const iso = d.toISODate() as string;
+    days.add(iso);
+    monthDays.add(iso.slice(5));
+    // 29 February is celebrated on the 28th in other years.
+    if (iso.endsWith('-02-28') && !d.isInLeapYear) monthDays.add('02-29');
+  }
+  return { monthDays, days };
+}
+
+function occasionsOf(contact: EngineContact, facts: EngineFact[], now: number, zone: string, horizon: ReturnType<typeof horizonOf>): Occasion[] {
   const found: Occasion[] = [];
   for (const f of facts) {
     if (f.kind !== 'important_date' || !f.date) continue;
+    if (f.yearly ? !horizon.monthDays.has(f.date.slice(5)) : !horizon.days.has(f.date)) continue;
     const next = nextOccurrence(f.date, f.yearly, now, zone);
     if (next) found.push({ key: `${f.id}:${DateTime.fromMillis(next.at, { zone }).toISODate()}`, label: f.text, at: next.at, years: f.yearly ? next.years : null });
   }
-  if (contact.client_since !== null && contact.kind === 'customer') {
+  if (contact.client_since !== null && contact.kind === 'customer' && horizon.monthDays.has(localIsoDate(contact.client_since, zone).slice(5))) {
     const since = DateTime.fromMillis(contact.client_since, { zone }).toISODate() as string;
     const next = nextOccurrence(since, true, now, zone);
     if (next && next.years >= 1) {
@@ -109,11 +144,12 @@ function cardFor(first: string, o: Occasion): string {
 export function surpriseRule(ctx: RuleContext): SuggestionDraft[] {
   const out: SuggestionDraft[] = [];
   const quietSince = ctx.now - SURPRISE_QUIET_DAYS * DAY_MS;
+  const horizon = horizonOf(ctx.now, ctx.zone);
   for (const contact of ctx.input.contacts) {
     if (contact.stage === 'lost') continue;
     if (contact.last_surprise_at !== null && contact.last_surprise_at >= quietSince) continue;
     const facts = ctx.factsByContact.get(contact.id) ?? [];
-    const occasion = occasionsOf(contact, facts, ctx.now, ctx.zone)[0];
+    const occasion = occasionsOf(contact, facts, ctx.now, ctx.zone, horizon)[0];
     const cooling =
       contact.kind === 'customer' && contact.stage === 'established' && (contact.status === 'cooling' || contact.status === 'at_risk' || contact.slipping);
     if (!occasion && !cooling) continue;
@@ -131,7 +167,7 @@ export function surpriseRule(ctx: RuleContext): SuggestionDraft[] {
         cause: `surprise:${contact.id}:${occasion.key}`,
         reason: `${first}'s ${label} is ${relativeFuture(occasion.at, ctx.now, ctx.zone)} (${longDay(occasion.at, ctx.zone)}), with ${quiet} in ${SURPRISE_QUIET_DAYS} days.${giftWords}`,
         priority: clamp(70 - 2 * days, 0, 100),
-        due_at: Math.max(ctx.now, occasion.at - 3 * DAY_MS),
+        due_at: Math.max(dayStart(ctx.now), occasion.at - 3 * DAY_MS),
         draft: `${cardFor(first, occasion)}${gift ? `\n\n(Gift: ${gift.text})` : ''}`,
       });
     } else {
@@ -143,7 +179,7 @@ export function surpriseRule(ctx: RuleContext): SuggestionDraft[] {
         cause: `surprise:${contact.id}:cooling:${Math.floor(ctx.now / (SURPRISE_QUIET_DAYS * DAY_MS))}`,
         reason: `The relationship with ${first}, a client since ${contact.client_since ? longDay(contact.client_since, ctx.zone) : 'the start'}, is ${health}${contact.score !== null ? ` (health ${contact.score})` : ''}, with ${quiet} in ${SURPRISE_QUIET_DAYS} days: a pleasant surprise shows you care.${giftWords}`,
         priority: 45,
-        due_at: ctx.now + 7 * DAY_MS,
+        due_at: dayStart(ctx.now) + 7 * DAY_MS,
         draft: `Hi ${first},\n\nA small thank-you for working with us: we appreciate it.${gift ? `\n\n(Gift: ${gift.text})` : ''}`,
       });
     }
@@ -170,7 +206,7 @@ export function complimentRule(ctx: RuleContext): SuggestionDraft[] {
       cause,
       reason: `${source} ${relativePast(at, ctx.now, ctx.zone)}, and you have not acknowledged it yet.`,
       priority: clamp(60 - 2 * days, 0, 100),
-      due_at: Math.max(ctx.now, at + 3 * DAY_MS),
+      due_at: Math.max(dayStart(ctx.now), at + 3 * DAY_MS),
       draft: `Hi ${first},\n\nI just heard your news (${news}). Congratulations, that is a real achievement and well deserved!\n\n`,
     });
   };
@@ -188,6 +224,9 @@ export function complimentRule(ctx: RuleContext): SuggestionDraft[] {
     if (f.kind !== 'achievement') continue;
     const contact = ctx.contacts.get(f.contact_id);
     if (!contact) continue;
+    // A date two days outside the window cannot be in it whatever the zone: skip luxon for it.
+    if (f.date && Math.abs(Date.parse(`${f.date}T12:00:00Z`) - (since + ctx.now) / 2) > (ctx.now - since) / 2 + 2 * DAY_MS) continue;
+    if (!f.date && (f.created_at < since || f.created_at > ctx.now)) continue;
     const at = f.date ? DateTime.fromISO(f.date, { zone: ctx.zone }).toMillis() : f.created_at;
     events.push({
       at,

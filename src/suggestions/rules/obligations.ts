@@ -36,7 +36,8 @@ export function replyRule(ctx: RuleContext): SuggestionDraft[] {
       cause: `reply:${wait.thread_id}:${wait.since}`,
       reason: `${reason}.`,
       priority: clamp(Math.round(50 + Math.min(15, 5 * businessDays) + (wait.nudges > 0 ? 30 : 0) + (hasCompetitor ? 10 : 0)), 0, 100),
-      due_at: ctx.now,
+      // Stable dues (not `now`) keep stored rows unchanged from one minute to the next.
+      due_at: wait.since,
       draft:
         businessDays >= 1 || wait.nudges > 0
           ? `Hi ${first},\n\n${apology.charAt(0).toUpperCase()}${apology.slice(1)}.\n\n`

@@ -3,7 +3,7 @@
  * Without a session it sends the user to sign in; without a workspace, to onboarding.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { ApiError, api } from '../api';
 import { ThemeToggle } from './ThemeToggle';
@@ -25,10 +25,10 @@ export function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [menuOpen, setMenuOpen] = useState(false);
+  // The phone menu is open on the page it was opened on: moving to another page closes it.
+  const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
+  const menuOpen = menuOpenOn === location.pathname;
 
-  // Close the phone menu whenever the page changes.
-  useEffect(() => setMenuOpen(false), [location.pathname]);
 
   if (session.isPending) return <p className="boot" role="status">Loading Rapport…</p>;
   if (session.error instanceof ApiError && session.error.status === 401) return <Navigate to="/signin" replace />;
@@ -45,7 +45,7 @@ export function AppLayout() {
     <div className="shell">
       <a className="skip-link" href="#main">Skip to content</a>
       <header className="topbar">
-        <button type="button" className="icon-btn menu-btn" aria-expanded={menuOpen} aria-controls="sidebar" onClick={() => setMenuOpen((o) => !o)}>
+        <button type="button" className="icon-btn menu-btn" aria-expanded={menuOpen} aria-controls="sidebar" onClick={() => setMenuOpenOn(menuOpen ? null : location.pathname)}>
           <span aria-hidden="true">☰</span>
           <span className="sr-only">Menu</span>
         </button>

@@ -4,7 +4,7 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 import { SignupSchema } from '../../../src/auth/auth.schema.js';
 import { BusinessHoursSchema, type BusinessHours } from '../../../src/workspaces/workspaces.schema.js';
 import { api } from '../api';

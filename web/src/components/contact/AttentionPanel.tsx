@@ -28,8 +28,8 @@ function monthlyTouches(items: Interaction[]): { x: number[]; touches: number[];
   const all: string[] = [];
   const [fy, fm] = (keys[0] as string).split('-').map(Number) as [number, number];
   const last = keys[keys.length - 1] as string;
-  for (let y = fy, m = fm; ; m === 12 ? ((y += 1), (m = 1)) : (m += 1)) {
-    const k = `${y}-${String(m).padStart(2, '0')}`;
+  for (let month = fy * 12 + fm - 1; ; month++) {
+    const k = `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
     all.push(k);
     if (k >= last || all.length > 240) break;
   }
