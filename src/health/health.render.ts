@@ -99,6 +99,7 @@ export function renderSettings(ws: Workspace): string {
     `  honeymoon_days     ${s.honeymoon_days}`,
     `  include_lists      ${s.include_lists}`,
     `  competitors        ${s.competitors.join(', ') || 'none'}`,
+    `  achievements       ${s.achievement_patterns.join(', ') || 'built-in rules only'}`,
     `  weights            ${Object.entries(s.weights).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `  sla.default        ${s.sla.default_s === null ? 'none' : hours(s.sla.default_s)} (business time)`,
     ...Object.entries(s.sla.by_tag).map(([t, v]) => `  sla.tag.${t.padEnd(10)} ${hours(v)}`),

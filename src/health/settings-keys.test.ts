@@ -11,6 +11,8 @@ describe('settings keys', () => {
     ['honeymoon_days', '60', { honeymoon_days: 60 }],
     ['business_hours', 'sun-thu 08:00-16:00', { business_hours: { days: [1, 2, 3, 4, 7], start: '08:00', end: '16:00' } }],
     ['competitors', 'Globex, Initech,,Globex', { competitors: ['Globex', 'Initech'] }],
+    ['achievement_patterns', 'opened a new branch, hit 1000 customers', { achievement_patterns: ['opened a new branch', 'hit 1000 customers'] }],
+    ['achievements', 'none', { achievement_patterns: [] }],
     ['include_lists', 'yes', { include_lists: true }],
     ['weights.care', '0.5', { weights: { ...s.weights, care: 0.5 } }],
     ['sla.default', '8h', { sla: { ...s.sla, default_s: 28_800 } }],

@@ -9,7 +9,7 @@ import { parseBusinessHours } from '../workspaces/business-hours.js';
 import type { WorkspaceSettings } from '../workspaces/workspaces.schema.js';
 
 export const SETTING_KEYS = [
-  'nudge_gap', 'honeymoon_days', 'time_zone', 'business_hours', 'include_lists', 'competitors',
+  'nudge_gap', 'honeymoon_days', 'time_zone', 'business_hours', 'include_lists', 'competitors', 'achievement_patterns',
   'weights.responsiveness', 'weights.attention', 'weights.care', 'weights.engagement', 'weights.reciprocity',
   'sla.default', 'sla.tag.TAG', 'sla.contact.CONTACT',
 ] as const;
@@ -63,6 +63,9 @@ export async function settingPatch(
       return { include_lists: /^(true|yes|on)$/i.test(value.trim()) };
     case 'competitors':
       return { competitors: clear ? [] : [...new Set(value.split(',').map((c) => c.trim()).filter(Boolean))] };
+    case 'achievement_patterns':
+    case 'achievements':
+      return { achievement_patterns: clear ? [] : [...new Set(value.split(',').map((p) => p.trim()).filter(Boolean))] };
     case 'sla.default':
       return { sla: { ...settings.sla, default_s: clear ? null : parseDuration(value, key) } };
     default:

@@ -103,7 +103,7 @@ describe('suggest', () => {
   it('reconnects an overdue contact with a question from a stored fact, or asks for a missing one', () => {
     const out = suggest(
       input({
-        contacts: [contact('ada', { metrics: overdue(31) }), contact('bob', { metrics: overdue(40) }), contact('cy')],
+        contacts: [contact('ada', { metrics: overdue(31) }), contact('bob', { metrics: overdue(40, 2.134189814814815) }), contact('cy')],
         facts: [fact('fa_1', 'ada', 'interest', 'sailing'), fact('fa_2', 'ada', 'gift_idea', 'a compass')],
       }),
       NOW,
@@ -115,6 +115,7 @@ describe('suggest', () => {
     expect(ada.draft).not.toContain('compass');
     const bob = out.find((s) => s.contact_id === 'bob')!;
     expect(bob.reason).toContain('Nothing is noted about their interests yet');
+    expect(bob.reason).toMatch(/^Last touch with Bob was 40 days ago; you usually keep in touch every 2\.1 days\./);
     expect(out.some((s) => s.contact_id === 'cy')).toBe(false);
   });
 
@@ -144,7 +145,7 @@ describe('suggest', () => {
     const out = suggest(
       input({
         contacts: [contact('ada', { last_surprise_at: lastSurprise })],
-        facts: [fact('fa_1', 'ada', 'important_date', 'birthday', { date, yearly: true }), fact('fa_2', 'ada', 'gift_idea', 'a book on knots')],
+        facts: [fact('fa_1', 'ada', 'important_date', 'Birthday', { date, yearly: true }), fact('fa_2', 'ada', 'gift_idea', 'a book on knots')],
       }),
       NOW,
     ).filter((s) => s.kind === 'surprise');

@@ -4,12 +4,11 @@
  */
 import type { SuggestionDeps } from './suggestions.input.js';
 
-export async function loadSuggestionDeps(options: { achievementPatterns?: string[] } = {}): Promise<SuggestionDeps> {
+export async function loadSuggestionDeps(): Promise<SuggestionDeps> {
   const [health, text] = await Promise.all([import('../health/health.service.js'), import('../text/index.js')]);
-  const extra = options.achievementPatterns ?? [];
   return {
     listOpenWaits: (db, ws, now) => health.listOpenWaits(db, ws, now),
-    detectAchievements: (t) => text.detectAchievements(t, extra),
+    detectAchievements: (t, extra) => text.detectAchievements(t, extra),
     competitorMentions: (t, names) => text.competitorMentions(t, names),
   };
 }

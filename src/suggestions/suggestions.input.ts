@@ -28,7 +28,7 @@ import {
 export interface SuggestionDeps {
   listOpenWaits(db: Kysely<Database>, ws: Workspace, now: number): Promise<OpenWait[]>;
   /** Achievements announced in inbound text, each with the rule that fired and its sentence. */
-  detectAchievements(text: string): { rule: string; phrase: string }[];
+  detectAchievements(text: string, extraPatterns: string[]): { rule: string; phrase: string }[];
   competitorMentions(text: string, competitors: string[]): string[];
 }
 
@@ -95,7 +95,7 @@ export async function loadEngineInput(db: Kysely<Database>, ws: Workspace, now: 
   const achievements: EngineAchievement[] = [];
   for (const m of inbound) {
     const text = [m.subject, m.body ?? m.excerpt].filter(Boolean).join('\n');
-    for (const a of deps.detectAchievements(text)) {
+    for (const a of deps.detectAchievements(text, ws.settings.achievement_patterns)) {
       achievements.push({ contact_id: m.contact_id, interaction_id: m.id, at: m.occurred_at, rule: a.rule, excerpt: a.phrase });
     }
   }

@@ -10,6 +10,7 @@ import { DAY_MS, HOUR_MS } from '../shared/time.js';
 import { buildContact, buildWorkspace, T0 } from '../test/factories.js';
 import { competitorMentions, detectAchievements } from '../text/index.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
+import { updateWorkspaceSettings } from '../workspaces/workspaces.service.js';
 import type { SuggestionDeps } from './suggestions.input.js';
 import { completeSuggestion, dismissSuggestion, listToday, snoozeSuggestion } from './suggestions.service.js';
 
@@ -20,7 +21,7 @@ const NOW = T0 + 400 * DAY_MS;
  * walk is tested there): each test says which waits are open.
  */
 function deps(waits: OpenWait[] = []): () => Promise<SuggestionDeps> {
-  return async () => ({ listOpenWaits: async () => waits, detectAchievements: (t) => detectAchievements(t), competitorMentions });
+  return async () => ({ listOpenWaits: async () => waits, detectAchievements, competitorMentions });
 }
 
 async function storeMetrics(db: Db, ws: Workspace, contactId: string, metrics: Record<string, unknown>, lastTouchAt: number) {
@@ -129,5 +130,15 @@ describe.each(testDialects())('today on %s', (dialect) => {
     expect(done.interaction.behaviors).toContainEqual({ behavior: 'heroics', origin: 'commitment' });
     const [latest] = await listTimeline(db.kysely, ws, contact.id, 1);
     expect(latest!.id).toBe(done.interaction.id);
+  });
+
+  it('compliments news matched by a phrase of the workspace settings, naming the phrase as the rule', async () => {
+    const { ws, contact } = await buildContact(db, undefined, { name: 'Ada Lovelace' });
+    await logInteraction(db.kysely, ws, { kind: 'email', contact_ids: [contact.id], at: NOW - DAY_MS, direction: 'in', text: 'We opened a new branch in Lyon last week.' }, NOW - DAY_MS);
+    expect((await listToday(db.kysely, ws, NOW, {}, deps())).filter((s) => s.kind === 'compliment')).toEqual([]);
+
+    const updated = await updateWorkspaceSettings(db.kysely, ws, { achievement_patterns: ['opened a new branch'] }, NOW);
+    const compliment = (await listToday(db.kysely, updated, NOW, {}, deps())).find((s) => s.kind === 'compliment');
+    expect(compliment?.reason).toMatch(/^Ada wrote "We opened a new branch in Lyon last week\." \(rule: custom:opened a new branch\)/);
   });
 });

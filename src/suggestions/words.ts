@@ -78,6 +78,17 @@ export function joinAnd(items: string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
+/** A number of days as people say it: "1 day", "2.1 days", "13 days" (no 12.7226157…). */
+export function dayCount(days: number): string {
+  const n = days < 10 ? Math.round(days * 10) / 10 : Math.round(days);
+  return `${n} day${n === 1 ? '' : 's'}`;
+}
+
+/** A noted label inside a sentence: "Birthday" reads "birthday", "NYC trip" stays. */
+export function midSentence(label: string): string {
+  return /^\p{Lu}\p{Ll}/u.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
+}
+
 /** Quotes a stored text, shortened to a readable length. */
 export function quote(text: string, max = 80): string {
   const flat = text.replace(/\s+/g, ' ').trim();

@@ -41,6 +41,8 @@ export const WorkspaceSettingsSchema = z.object({
   business_hours: BusinessHoursSchema.default({ days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' }),
   include_lists: z.boolean().default(false),
   competitors: z.array(z.string().min(1)).default([]),
+  /** Extra phrases that announce news worth a compliment ("opened a new branch"), beside the built-in rules. */
+  achievement_patterns: z.array(z.string().trim().min(2).max(100)).max(50).default([]),
   nudge_gap_s: z.number().int().positive().default(4 * 3600),
   honeymoon_days: z.number().int().positive().default(90),
   weights: HealthWeightsSchema.default(DEFAULT_WEIGHTS),

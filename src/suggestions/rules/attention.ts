@@ -5,7 +5,7 @@
 import { DAY_MS } from '../../shared/time.js';
 import type { EngineContact, EngineFact } from '../engine.types.js';
 import { KIND_BEHAVIOR, type SuggestionDraft } from '../suggestions.schema.js';
-import { calendarDaysBetween, clamp, firstName, longDay, quote } from '../words.js';
+import { calendarDaysBetween, clamp, dayCount, firstName, longDay, quote } from '../words.js';
 import { newestFirst, type RuleContext } from './context.js';
 
 const CHECK_IN_DAYS = 15;
@@ -47,11 +47,11 @@ export function reconnectRule(ctx: RuleContext): SuggestionDraft[] {
     const limit = limitDays(contact);
     const days = m.days_since_last_touch;
     const rhythm = contact.keep_in_touch_days
-      ? `you meant to keep in touch every ${limit} days`
-      : `you usually keep in touch every ${m.typical_gap_days} days`;
+      ? `you meant to keep in touch every ${dayCount(limit)}`
+      : `you usually keep in touch every ${dayCount(m.typical_gap_days)}`;
     const fact = factToAskAbout(ctx.factsByContact.get(contact.id) ?? []);
     const cooling = contact.status === 'cooling' || contact.status === 'at_risk';
-    let reason = `Last touch with ${first} was ${days} days ago; ${rhythm}`;
+    let reason = `Last touch with ${first} was ${dayCount(days)} ago; ${rhythm}`;
     if (cooling) reason += ` and the relationship is ${contact.status === 'at_risk' ? 'at risk' : 'cooling'} (health ${contact.score})`;
     reason += fact
       ? `. You noted ${quote(fact.text)} (${fact.kind.replace('_', ' ')}): ask about it.`

@@ -8,7 +8,7 @@ import { topicMatchesInterest } from '../../knowledge/knowledge.schema.js';
 import { DAY_MS } from '../../shared/time.js';
 import type { EngineContact, EngineFact } from '../engine.types.js';
 import { KIND_BEHAVIOR, type SuggestionDraft } from '../suggestions.schema.js';
-import { calendarDaysBetween, localIsoDate, clamp, firstName, longDay, quote, relativeFuture, relativePast } from '../words.js';
+import { calendarDaysBetween, clamp, firstName, localIsoDate, longDay, midSentence, quote, relativeFuture, relativePast } from '../words.js';
 import { newestFirst, type RuleContext } from './context.js';
 
 const SURPRISE_HORIZON_DAYS = 14;
@@ -159,7 +159,7 @@ export function surpriseRule(ctx: RuleContext): SuggestionDraft[] {
     const quiet = contact.last_surprise_at === null ? 'no surprise on record' : `no surprise since ${longDay(contact.last_surprise_at, ctx.zone)}`;
     if (occasion) {
       const days = calendarDaysBetween(ctx.now, occasion.at, ctx.zone);
-      const label = occasion.label === 'client anniversary' ? `${occasion.years}-year client anniversary` : occasion.label;
+      const label = occasion.label === 'client anniversary' ? `${occasion.years}-year client anniversary` : midSentence(occasion.label);
       out.push({
         kind: 'surprise',
         behavior: KIND_BEHAVIOR.surprise,
