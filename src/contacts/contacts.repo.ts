@@ -1,8 +1,8 @@
 /** Every query on contacts, their addresses and companies. Row types stay in here. */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { CompaniesTable, ContactsTable } from './contacts.table.js';
-import type { ContactListQuery } from './contacts.schema.js';
+import type { ContactListQuery, ContactSort, Stage } from './contacts.schema.js';
 
 export type ContactRow = Omit<ContactsTable, 'tags' | 'phones' | 'lost' | 'version'> & {
   tags: string;
@@ -80,10 +80,67 @@ export function listContactEmails(db: Db, workspaceId: string, contactIds: strin
     .execute();
 }
 
-/** Filtered, sorted contacts; the stage filter is applied by the service (stage depends on `now`). */
-export function listContactRows(db: Db, workspaceId: string, query: ContactListQuery): Promise<ContactListRow[]> {
+/** What the stage filter needs: stage depends on the honeymoon length and on `now`. */
+export interface StageClock {
+  now: number;
+  honeymoonMs: number;
+}
+
+/** SPEC §5.3 (computeStage in stage.ts) as a condition on contact rows. */
+function stageCondition(eb: ExpressionBuilder<Database & { c: ContactsTable }, 'c'>, stage: Stage, clock: StageClock) {
+  const active = eb.and([eb('c.lost', '=', 0), eb('c.kind', '!=', 'personal'), eb.not(eb.and([eb('c.kind', '=', 'prospect'), eb('c.client_since', 'is', null)]))]);
+  const start = eb.fn.coalesce('c.client_since', 'c.first_seen_at', 'c.created_at');
+  switch (stage) {
+    case 'lost':
+      return eb('c.lost', '=', 1);
+    case 'personal':
+      return eb.and([eb('c.lost', '=', 0), eb('c.kind', '=', 'personal')]);
+    case 'prospect':
+      return eb.and([eb('c.lost', '=', 0), eb('c.kind', '=', 'prospect'), eb('c.client_since', 'is', null)]);
+    case 'honeymoon':
+      return eb.and([active, eb(start, '>', clock.now - clock.honeymoonMs)]);
+    case 'established':
+      return eb.and([active, eb(start, '<=', clock.now - clock.honeymoonMs)]);
+  }
+}
+
+/**
+ * The sort order as a key, nulls folded into a leading flag so that a plain row comparison
+ * pages through it: `keyOf` gives the same key for a row in JS, to start a page after it.
+ */
+function sortKey(sort: ContactSort) {
+  switch (sort) {
+    case 'health':
+      // Worst first: the contacts that need attention; unscored contacts last.
+      return {
+        columns: [sql`case when h.score is null then 1 else 0 end`, sql`coalesce(h.score, 0)`, sql.ref('c.name'), sql.ref('c.id')],
+        keyOf: (r: ContactListRow) => [r.score === null ? 1 : 0, r.score ?? 0, r.name, r.id],
+      };
+    case 'last-touch':
+      // Never touched first, then the longest untouched.
+      return {
+        columns: [sql`case when h.last_touch_at is null then 0 else 1 end`, sql`coalesce(h.last_touch_at, 0)`, sql.ref('c.name'), sql.ref('c.id')],
+        keyOf: (r: ContactListRow) => [r.last_touch_at === null ? 0 : 1, r.last_touch_at ?? 0, r.name, r.id],
+      };
+    case 'name':
+      return { columns: [sql.ref('c.name'), sql.ref('c.id')], keyOf: (r: ContactListRow) => [r.name, r.id] };
+  }
+}
+
+/**
+ * Filtered, sorted contacts. With `after` and `limit`, one page: the rows that sort after
+ * `after` (keyset pagination, so a page costs the same at any depth).
+ */
+export function listContactRows(
+  db: Db,
+  workspaceId: string,
+  query: ContactListQuery,
+  clock: StageClock,
+  page: { after?: ContactListRow; limit?: number } = {},
+): Promise<ContactListRow[]> {
   let q = contactListQuery(db, workspaceId);
   if (query.status) q = q.where('h.status', '=', query.status);
+  if (query.stage) q = q.where((eb) => stageCondition(eb, query.stage!, clock));
   if (query.kind) q = q.where('c.kind', '=', query.kind);
   if (query.owner_id) q = q.where('c.owner_id', '=', query.owner_id);
   if (query.tag) q = q.where('c.tags', 'like', `%${JSON.stringify(query.tag)}%`);
@@ -93,18 +150,14 @@ export function listContactRows(db: Db, workspaceId: string, query: ContactListQ
       eb.or([eb(eb.fn('lower', ['c.name']), 'like', like), eb('e.email', 'like', like), eb(eb.fn('lower', ['co.name']), 'like', like)]),
     );
   }
-  switch (query.sort ?? 'name') {
-    case 'health':
-      // Worst first: the contacts that need attention; unscored contacts last.
-      q = q.orderBy(sql`case when h.score is null then 1 else 0 end`).orderBy('h.score', 'asc');
-      break;
-    case 'last-touch':
-      q = q.orderBy(sql`case when h.last_touch_at is null then 0 else 1 end`).orderBy('h.last_touch_at', 'asc');
-      break;
-    default:
-      break;
+  const key = sortKey(query.sort ?? 'name');
+  if (page.after) {
+    const after = key.keyOf(page.after);
+    q = q.where(sql<boolean>`(${sql.join(key.columns)}) > (${sql.join(after)})`);
   }
-  return q.orderBy('c.name').orderBy('c.id').execute() as Promise<ContactListRow[]>;
+  for (const column of key.columns) q = q.orderBy(column);
+  if (page.limit !== undefined) q = q.limit(page.limit);
+  return q.execute() as Promise<ContactListRow[]>;
 }
 
 export async function findOrCreateCompanyId(db: Db, workspaceId: string, name: string, id: string, now: number): Promise<string> {
@@ -147,6 +200,12 @@ export function setPrimaryEmail(db: Db, workspaceId: string, contactId: string, 
 }
 
 /** Moves the relationship start earlier when an interaction predates it. */
+/** Which of these ids are contacts of the workspace. */
+export function listContactIdsIn(db: Db, workspaceId: string, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([] as { id: string }[]);
+  return db.selectFrom('contacts').select('id').where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+}
+
 export function lowerFirstSeen(db: Db, workspaceId: string, contactIds: string[], at: number) {
   if (contactIds.length === 0) return Promise.resolve();
   return db

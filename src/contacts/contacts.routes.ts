@@ -1,16 +1,17 @@
 /** Contacts: list (filtered, cursor-paged), create, read (with ETag), edit (409 when stale), timeline. */
 import { z } from 'zod';
 import { callerOf } from '../http/auth.js';
-import { etagOf, PageQuerySchema, pageOf, sendPage, versionFromIfMatch } from '../http/pagination.js';
+import { decodeCursor, encodeCursor, etagOf, PageQuerySchema, sendPage, versionFromIfMatch } from '../http/pagination.js';
 import { IdParam, problems, type ApiApp, type RouteDeps } from '../http/routes.js';
 import { listTimeline } from '../interactions/interactions.service.js';
 import { parseInstant } from '../shared/time.js';
 import { emitEvent } from '../webhooks/webhooks.service.js';
-import { CONTACT_KINDS, CONTACT_SORTS, ContactInputSchema, ContactPatchSchema, STAGES, STATUSES } from './contacts.schema.js';
+import { CONTACT_KINDS, CONTACT_PAGE_MAX, CONTACT_SORTS, ContactInputSchema, ContactPatchSchema, STAGES, STATUSES } from './contacts.schema.js';
 import { ContactSchema, InteractionSchema } from './contacts.openapi.js';
-import { createContact, editContact, findContactOrThrow, listContacts, resolveContactId } from './contacts.service.js';
+import { createContact, editContact, findContactOrThrow, listContactsPage, resolveContactId } from './contacts.service.js';
 
 const ListQuery = PageQuerySchema.extend({
+  limit: z.coerce.number().int().min(1).max(CONTACT_PAGE_MAX).default(100),
   status: z.enum(STATUSES).optional(),
   stage: z.enum(STAGES).optional(),
   kind: z.enum(CONTACT_KINDS).optional(),
@@ -32,8 +33,9 @@ export function contactsRoutes(app: ApiApp, deps: RouteDeps) {
     schema: { tags, summary: 'Contacts, filtered and sorted; next page in the Link header', querystring: ListQuery, response: { 200: z.array(ContactSchema), ...problems } },
   }, async (request, reply) => {
     const { limit, cursor, ...filters } = request.query;
-    const all = await listContacts(db, callerOf(request).workspace, filters, deps.now());
-    return sendPage(request, reply, pageOf(all, { limit, cursor }));
+    const page = await listContactsPage(db, callerOf(request).workspace, filters, { limit, afterId: cursor ? decodeCursor(cursor) : undefined }, deps.now());
+    const last = page.items[page.items.length - 1];
+    return sendPage(request, reply, { items: page.items, next: page.hasMore && last ? encodeCursor(last.id) : null });
   });
 
   app.post('/contacts', {

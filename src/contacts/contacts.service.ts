@@ -4,10 +4,10 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { newId, type IdGenerator } from '../shared/ids.js';
 import { readJson } from '../shared/json.js';
-import { toIso, toIsoOrNull } from '../shared/time.js';
+import { DAY_MS, toIso, toIsoOrNull } from '../shared/time.js';
 import { parseOrThrow } from '../shared/validate.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import {
@@ -197,11 +197,36 @@ export async function editContact(
   return findContactOrThrow(db, ws, id, now);
 }
 
+function stageClock(ws: Workspace, now: number) {
+  return { now, honeymoonMs: ws.settings.honeymoon_days * DAY_MS };
+}
+
 /** Contacts filtered and sorted (SPEC §8.1 `contacts`). */
 export async function listContacts(db: Db, ws: Workspace, query: ContactListQuery, now: number): Promise<Contact[]> {
-  const rows = await listContactRows(db, ws.id, query);
-  const contacts = await presentContacts(db, ws, rows, now);
-  return query.stage ? contacts.filter((c) => c.stage === query.stage) : contacts;
+  const rows = await listContactRows(db, ws.id, query, stageClock(ws, now));
+  return presentContacts(db, ws, rows, now);
+}
+
+/**
+ * One page of `listContacts`: up to `limit` contacts after the contact `afterId` in the
+ * query's order, and whether more follow.
+ * @throws validation (the contact the page starts after is gone)
+ */
+export async function listContactsPage(
+  db: Db,
+  ws: Workspace,
+  query: ContactListQuery,
+  page: { limit: number; afterId?: string },
+  now: number,
+): Promise<{ items: Contact[]; hasMore: boolean }> {
+  let after: ContactListRow | undefined;
+  if (page.afterId) {
+    after = await findContactRowById(db, ws.id, page.afterId);
+    if (!after) throw new ValidationError('cursor: the contact it points at is gone; start again without a cursor', [{ where: 'query.cursor', reason: 'stale' }]);
+  }
+  const rows = await listContactRows(db, ws.id, query, stageClock(ws, now), { after, limit: page.limit + 1 });
+  const items = await presentContacts(db, ws, rows.slice(0, page.limit), now);
+  return { items, hasMore: rows.length > page.limit };
 }
 
 export interface PersonRef {

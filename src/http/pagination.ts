@@ -11,7 +11,6 @@ export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(300).optional(),
 });
-export type PageQuery = z.infer<typeof PageQuerySchema>;
 
 export function encodeCursor(id: string): string {
   return Buffer.from(id, 'utf8').toString('base64url');
@@ -21,20 +20,6 @@ export function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!/^[a-z]{2,4}_[0-9a-z]{8,40}$/.test(id)) throw new ValidationError('cursor: not a cursor from this API', [{ where: 'query.cursor', reason: 'unknown cursor' }]);
   return id;
-}
-
-/** The page after the cursor of an already ordered list. */
-export function pageOf<T extends { id: string }>(items: T[], page: PageQuery): { items: T[]; next: string | null } {
-  let start = 0;
-  if (page.cursor) {
-    const after = decodeCursor(page.cursor);
-    const index = items.findIndex((item) => item.id === after);
-    if (index < 0) throw new ValidationError('cursor: the item it points at is gone; start again without a cursor', [{ where: 'query.cursor', reason: 'stale' }]);
-    start = index + 1;
-  }
-  const slice = items.slice(start, start + page.limit);
-  const last = slice[slice.length - 1];
-  return { items: slice, next: last && start + page.limit < items.length ? encodeCursor(last.id) : null };
 }
 
 /** Sets the Link / X-Next-Cursor headers and returns the items. */

@@ -76,6 +76,8 @@ export async function setupApi(dialect: Dialect, options: ServerOptions = {}): P
     ids: {
       contactId: contact.id,
       interactionId: interaction.id,
+      // A logged interaction is a thread of its own.
+      threadId: interaction.id,
       webhookId: hook.id,
       tokenId: extraToken.id,
       invitationId: invitation.id,

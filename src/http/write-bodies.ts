@@ -9,6 +9,7 @@ export const VALID_BODIES: Record<string, (ids: Record<string, string>) => unkno
   'POST /api/v1/auth/invitations/accept': () => ({ token: 'rinv_unknown', password: 'a long enough password' }),
   'POST /api/v1/auth/session/workspace': () => ({ workspace: 'alpha' }),
   'POST /api/v1/workspaces': () => ({ name: 'New one', me: ['me@new.example'] }),
+  'POST /api/v1/demo': () => ({ contacts: 20 }),
   'PATCH /api/v1/settings': () => ({ competitors: ['Globex'] }),
   'PATCH /api/v1/members/:userId': () => ({ role: 'viewer' }),
   'POST /api/v1/invitations': () => ({ email: 'invitee@x.example', role: 'member' }),
@@ -25,6 +26,7 @@ export const VALID_BODIES: Record<string, (ids: Record<string, string>) => unkno
   'POST /api/v1/knowledge/:knowledgeId/shares': (ids) => ({ contact: ids.contactId }),
   'POST /api/v1/today/:suggestionId/done': () => ({ note: 'sent it' }),
   'POST /api/v1/today/:suggestionId/snooze': () => ({ until: '2025-01-07T09:00:00Z' }),
+  'POST /api/v1/contacts/:contactId/coach': () => ({ draft: 'How was the regatta? Here is a guide to sailing knots.' }),
   'POST /api/v1/interactions': (ids) => ({ kind: 'call', contact_ids: [ids.contactId], text: 'called about the offer' }),
   // An IP literal: no DNS lookup in tests.
   'POST /api/v1/webhooks': () => ({ url: 'https://93.184.215.14/hook', events: ['interaction.created'] }),

@@ -1,6 +1,6 @@
-/** Response schema of a presented interaction for the OpenAPI document, checked against the Interaction interface. */
+/** Response schemas of presented interactions and threads for the OpenAPI document, checked against their interfaces. */
 import { z } from 'zod';
-import { DIRECTIONS, INTERACTION_KINDS, TAGS, type Interaction } from './interactions.schema.js';
+import { DIRECTIONS, INTERACTION_KINDS, TAGS, type Interaction, type Thread } from './interactions.schema.js';
 
 export const InteractionSchema: z.ZodType<Interaction> = z.object({
   id: z.string(),
@@ -17,4 +17,14 @@ export const InteractionSchema: z.ZodType<Interaction> = z.object({
   thread_id: z.string().nullable(),
   message_id: z.string().nullable(),
   date_inferred: z.boolean(),
+});
+
+export const ThreadSchema: z.ZodType<Thread> = z.object({
+  id: z.string(),
+  subject: z.string().nullable(),
+  first_at: z.string(),
+  last_at: z.string(),
+  message_count: z.number().int(),
+  contact_ids: z.array(z.string()),
+  interactions: z.array(InteractionSchema),
 });

@@ -33,6 +33,22 @@ export function findInteractionRow(db: Db, workspaceId: string, id: string) {
   return db.selectFrom('interactions').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
 }
 
+export function findThreadRow(db: Db, workspaceId: string, id: string) {
+  return db.selectFrom('threads').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+/** A thread's interactions in the order they happened. */
+export function listInteractionRowsForThread(db: Db, workspaceId: string, threadId: string) {
+  return db
+    .selectFrom('interactions')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('thread_id', '=', threadId)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+}
+
 export function listInteractionRowsForContact(db: Db, workspaceId: string, contactId: string, limit: number, before?: number) {
   let q = db
     .selectFrom('interactions as i')

@@ -1,13 +1,12 @@
-/** Interactions: log one by hand (a call, a meeting, a note…) and list a contact's. */
+/** Interactions: log one by hand (a call, a meeting, a note…), list a contact's, read one, read a thread. */
 import { z } from 'zod';
 import { resolveContactId } from '../contacts/contacts.service.js';
 import { callerOf } from '../http/auth.js';
-import { problems, type ApiApp, type RouteDeps } from '../http/routes.js';
+import { IdParam, problems, type ApiApp, type RouteDeps } from '../http/routes.js';
 import { parseInstant } from '../shared/time.js';
-import { emitEvent } from '../webhooks/webhooks.service.js';
-import { InteractionSchema } from './interactions.openapi.js';
+import { InteractionSchema, ThreadSchema } from './interactions.openapi.js';
 import { LogInteractionSchema } from './interactions.schema.js';
-import { listTimeline, logInteraction } from './interactions.service.js';
+import { findInteractionOrThrow, findThreadOrThrow, listTimeline, logInteraction } from './interactions.service.js';
 
 const LogBody = LogInteractionSchema.extend({
   contact_ids: z.array(z.string().min(1).max(320)).min(1).max(100).describe('contact ids or addresses'),
@@ -39,7 +38,6 @@ export function interactionsRoutes(app: ApiApp, deps: RouteDeps) {
       detectTags: (t) => text.detectTags(t),
       sentiment: (t) => text.sentimentOf(t),
     });
-    await emitEvent(db, workspace.id, 'interaction.created', interaction, deps.now());
     return reply.code(201).send(interaction);
   });
 
@@ -52,4 +50,14 @@ export function interactionsRoutes(app: ApiApp, deps: RouteDeps) {
     const before = request.query.before ? parseInstant(request.query.before, 'query.before') : undefined;
     return listTimeline(db, workspace, id, request.query.limit, before);
   });
+
+  app.get('/interactions/:interactionId', {
+    config: { access: 'viewer' },
+    schema: { tags, summary: 'An interaction', params: IdParam('interactionId'), response: { 200: InteractionSchema, ...problems } },
+  }, async (request) => findInteractionOrThrow(db, callerOf(request).workspace, request.params.interactionId as string));
+
+  app.get('/threads/:threadId', {
+    config: { access: 'viewer' },
+    schema: { tags, summary: 'A thread with its interactions, oldest first (an unthreaded interaction is a thread of its own)', params: IdParam('threadId'), response: { 200: ThreadSchema, ...problems } },
+  }, async (request) => findThreadOrThrow(db, callerOf(request).workspace, request.params.threadId as string));
 }

@@ -51,6 +51,18 @@ export interface Interaction {
   date_inferred: boolean;
 }
 
+/** A conversation (SPEC §3.4) with its interactions, oldest first. */
+export interface Thread {
+  id: string;
+  subject: string | null;
+  first_at: string;
+  last_at: string;
+  message_count: number;
+  /** Every contact taking part in any of its interactions. */
+  contact_ids: string[];
+  interactions: Interaction[];
+}
+
 /**
  * SPEC §2 touch: an outbound, non-automated email, message or surprise, or a call or meeting
  * in either direction. Newsletters and notes never are.

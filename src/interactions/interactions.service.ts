@@ -3,16 +3,23 @@
  * path (src/import) but produces the same rows.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { lowerFirstSeen } from '../contacts/contacts.repo.js';
+import { listContactIdsIn, lowerFirstSeen } from '../contacts/contacts.repo.js';
 import type { Database } from '../db/schema.js';
+import { NotFoundError } from '../errors.js';
+import { refreshContactHealth } from '../health/health.service.js';
+import { makeBusinessClock } from '../metrics/business-time.js';
 import { newId, type IdGenerator } from '../shared/ids.js';
 import { readJson } from '../shared/json.js';
 import { toIso } from '../shared/time.js';
 import { parseOrThrow } from '../shared/validate.js';
+import { watchContacts } from '../webhooks/change-events.js';
+import { emitEvent } from '../webhooks/webhooks.service.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import {
   findInteractionRow,
+  findThreadRow,
   insertInteractionRows,
+  listInteractionRowsForThread,
   listInteractionRowsForContact,
   listParticipantsFor,
   listTagsFor,
@@ -27,6 +34,7 @@ import {
   type InteractionKind,
   type LogInteractionInput,
   type Tag,
+  type Thread,
 } from './interactions.schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -72,9 +80,11 @@ async function presentInteractions(db: Db, workspaceId: string, rows: Interactio
 }
 
 /**
- * Records an interaction by hand (a call, a meeting, a note…). Manual behaviour tags stand as
- * given; `detectTags` adds rule-based tags for outbound text when provided.
- * @throws validation
+ * Records an interaction by hand (a call, a meeting, a note…) with contacts of the workspace,
+ * keeps their stored health current and announces it: interaction.created, and
+ * contact.status_changed or wait.opened when the new health says so. Manual behaviour tags
+ * stand as given; `detectTags` adds rule-based tags for outbound text when provided.
+ * @throws validation, not_found (a contact id that is not the workspace's)
  */
 export async function logInteraction(
   db: Kysely<Database>,
@@ -84,6 +94,10 @@ export async function logInteraction(
   options: { ids?: IdGenerator; createdBy?: string | null; detectTags?: (text: string) => BehaviorTag[]; sentiment?: (text: string) => number | null } = {},
 ): Promise<Interaction> {
   const data = parseOrThrow(LogInteractionSchema, input, 'interaction');
+  const contactIds = [...new Set(data.contact_ids)];
+  const known = new Set((await listContactIdsIn(db, ws.id, contactIds)).map((c) => c.id));
+  const unknown = contactIds.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new NotFoundError('contact', unknown.join(', '));
   const ids = options.ids ?? newId;
   const id = ids('ix');
   const direction = data.direction ?? defaultDirection(data.kind);
@@ -119,8 +133,19 @@ export async function logInteraction(
   if (text && direction === 'out' && options.detectTags) {
     for (const t of options.detectTags(text)) if (!tags.has(t.behavior)) tags.set(t.behavior, t.origin);
   }
-  const contactIds = [...new Set(data.contact_ids)];
-  await db.transaction().execute(async (trx) => {
+  // A logged interaction has no thread: an inbound email is a thread of its own, so the only
+  // wait it can open is the one it starts.
+  const clock = makeBusinessClock(ws.settings.time_zone, ws.settings.business_hours);
+  const watch = await watchContacts(db, ws, contactIds, now, (contact) => ({
+    contact,
+    thread_id: id,
+    subject: row.subject,
+    since: toIso(row.occurred_at),
+    wait_s: (now - row.occurred_at) / 1000,
+    wait_business_s: clock.seconds(row.occurred_at, now),
+    nudges: 0,
+  }));
+  const logged = await db.transaction().execute(async (trx) => {
     await insertInteractionRows(
       trx,
       [row],
@@ -128,9 +153,52 @@ export async function logInteraction(
       [...tags].map(([behavior, origin]) => ({ workspace_id: ws.id, interaction_id: id, behavior, origin })),
     );
     if (direction !== 'internal') await lowerFirstSeen(trx, ws.id, contactIds, data.at);
+    const [presented] = await presentInteractions(trx, ws.id, [row]);
+    // In the same transaction: the event exists exactly when the interaction does.
+    await emitEvent(trx, ws.id, 'interaction.created', presented, now);
+    return presented!;
   });
-  const [presented] = await presentInteractions(db, ws.id, [(await findInteractionRow(db, ws.id, id)) as InteractionRow]);
+  await refreshContactHealth(db, ws, contactIds, now);
+  await watch.finish();
+  return logged;
+}
+
+/**
+ * An interaction by id.
+ * @throws not_found
+ */
+export async function findInteractionOrThrow(db: Db, ws: Workspace, id: string): Promise<Interaction> {
+  const row = await findInteractionRow(db, ws.id, id);
+  if (!row) throw new NotFoundError('interaction', id);
+  const [presented] = await presentInteractions(db, ws.id, [row as InteractionRow]);
   return presented!;
+}
+
+/**
+ * A thread with its interactions, oldest first. An interaction outside any thread (a logged
+ * one, an unthreaded email) is a thread of its own under its id, as open waits name it.
+ * @throws not_found
+ */
+export async function findThreadOrThrow(db: Db, ws: Workspace, id: string): Promise<Thread> {
+  const thread = await findThreadRow(db, ws.id, id);
+  let rows = thread ? ((await listInteractionRowsForThread(db, ws.id, id)) as InteractionRow[]) : [];
+  if (!thread) {
+    const single = await findInteractionRow(db, ws.id, id);
+    if (!single || single.thread_id !== null) throw new NotFoundError('thread', id);
+    rows = [single as InteractionRow];
+  }
+  const interactions = await presentInteractions(db, ws.id, rows);
+  const first = rows[0]?.occurred_at ?? thread!.first_at;
+  const last = rows[rows.length - 1]?.occurred_at ?? thread!.last_at;
+  return {
+    id,
+    subject: thread ? thread.subject : (rows[0]!.subject ?? null),
+    first_at: toIso(first),
+    last_at: toIso(last),
+    message_count: interactions.length,
+    contact_ids: [...new Set(interactions.flatMap((i) => i.contact_ids))],
+    interactions,
+  };
 }
 
 /** A contact's timeline, newest first. */

@@ -29,6 +29,15 @@ function presentedQuery(db: Db, workspaceId: string) {
     .where('s.workspace_id', '=', workspaceId);
 }
 
+/** Presented rows of these suggestions, best first. */
+export async function listSuggestionListRowsIn(db: Db, workspaceId: string, ids: string[]): Promise<SuggestionListRow[]> {
+  const rows: SuggestionListRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    rows.push(...((await presentedQuery(db, workspaceId).where('s.id', 'in', ids.slice(i, i + 500)).execute()) as SuggestionListRow[]));
+  }
+  return rows.sort((a, b) => b.priority - a.priority || a.due_at - b.due_at);
+}
+
 export function findSuggestionListRow(db: Db, workspaceId: string, id: string): Promise<SuggestionListRow | undefined> {
   return presentedQuery(db, workspaceId).where('s.id', '=', id).executeTakeFirst() as Promise<SuggestionListRow | undefined>;
 }

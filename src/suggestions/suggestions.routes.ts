@@ -61,7 +61,6 @@ export function suggestionsRoutes(app: ApiApp, routeDeps: RouteDeps) {
     const text = await import('../text/index.js');
     const done = await completeSuggestion(db, workspace, request.params.suggestionId as string, now(), { ...request.body, detectTags: (t) => text.detectTags(t) });
     await emitEvent(db, workspace.id, 'suggestion.updated', done, now());
-    await emitEvent(db, workspace.id, 'interaction.created', done.interaction, now());
     return done;
   });
 

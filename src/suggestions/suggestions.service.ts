@@ -12,6 +12,7 @@ import { logInteraction } from '../interactions/interactions.service.js';
 import type { BehaviorTag, Interaction, InteractionKind, Tag } from '../interactions/interactions.schema.js';
 import { toIso } from '../shared/time.js';
 import { parseOrThrow } from '../shared/validate.js';
+import { emitEvents, subscribedEvents } from '../webhooks/webhooks.service.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { suggest } from './engine.js';
 import { loadEngineInput, type SuggestionDeps } from './suggestions.input.js';
@@ -21,6 +22,7 @@ import {
   findSuggestionListRow,
   insertSuggestionRows,
   listOpenSuggestionRows,
+  listSuggestionListRowsIn,
   listSuggestionRows,
   readStamp,
   saveRun,
@@ -94,6 +96,10 @@ export async function refreshSuggestions(db: Kysely<Database>, ws: Workspace, no
     for (const u of updates) await updateSuggestionRow(trx, ws.id, u.id, u.values);
     await deleteSuggestionRows(trx, ws.id, gone);
     await saveRun(trx, ws.id, engineNow, stamp, now);
+    if (inserts.length > 0 && (await subscribedEvents(trx, ws.id)).has('suggestion.created')) {
+      const created = await listSuggestionListRowsIn(trx, ws.id, inserts.map((r) => r.id));
+      await emitEvents(trx, ws.id, created.map((r) => ({ type: 'suggestion.created' as const, data: suggestionRowToSuggestion(r, now) })), now);
+    }
   });
   return { suggestions: drafts.length, added: inserts.length, updated: updates.length, removed: gone.length };
 }
@@ -198,11 +204,13 @@ export async function completeSuggestion(
   );
   const [, first, second] = row.cause.split(':');
   if (kind === 'keep_promise' && first) {
-    const { completeCommitment } = await import('../commitments/commitments.service.js');
+    const [{ completeCommitment }, { refreshContactHealth }] = await Promise.all([import('../commitments/commitments.service.js'), import('../health/health.service.js')]);
     await completeCommitment(db, ws, first, now, { interactionId: interaction.id }).catch((e: unknown) => {
       // Already completed by hand: the suggestion is still done.
       if (!(e instanceof ConflictError)) throw e;
     });
+    // A promise kept in time tags the interaction with heroics, which moves the care factor.
+    await refreshContactHealth(db, ws, [row.contact_id], now);
   }
   if (kind === 'share_knowledge' && second) {
     const { shareKnowledge } = await import('../knowledge/knowledge.service.js');

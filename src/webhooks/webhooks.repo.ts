@@ -70,3 +70,26 @@ export async function claimDelivery(db: Db, row: DeliveryRow, until: number): Pr
 export function updateDeliveryRow(db: Db, workspaceId: string, id: string, values: Partial<DeliveryRow>) {
   return db.updateTable('webhook_deliveries').set(values).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }
+
+/**
+ * Stored health of the workspace's contacts, or of some of them. The metrics JSON is read only
+ * for a few contacts: across a whole workspace it would be megabytes.
+ */
+export function listStoredHealth(db: Db, workspaceId: string, contactIds: string[] | null) {
+  const base = db.selectFrom('contact_health').select(['contact_id', 'status', 'score', 'slipping']).where('workspace_id', '=', workspaceId);
+  if (!contactIds) return base.select(sql<string | null>`null`.as('metrics')).execute();
+  if (contactIds.length === 0) return Promise.resolve([]);
+  return base.select('metrics').where('contact_id', 'in', contactIds).execute();
+}
+
+/** Name and primary address of contacts, for event payloads. */
+export function listContactRefs(db: Db, workspaceId: string, contactIds: string[]) {
+  if (contactIds.length === 0) return Promise.resolve([] as { id: string; name: string; email: string | null }[]);
+  return db
+    .selectFrom('contacts as c')
+    .leftJoin('contact_emails as e', (j) => j.onRef('e.workspace_id', '=', 'c.workspace_id').onRef('e.contact_id', '=', 'c.id').on('e.is_primary', '=', 1))
+    .select(['c.id', 'c.name', 'e.email'])
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.id', 'in', contactIds)
+    .execute();
+}

@@ -19,7 +19,7 @@ import {
   deleteWebhookRow, findWebhookRow, insertDeliveries, insertWebhook, listDeliveryRows, listWebhookRows, updateWebhookRow,
   type DeliveryRow, type WebhookRow,
 } from './webhooks.repo.js';
-import { WebhookInputSchema, WebhookPatchSchema, type Delivery, type EventType, type Webhook } from './webhooks.schema.js';
+import { EVENT_TYPES, WebhookInputSchema, WebhookPatchSchema, type Delivery, type EventType, type Webhook } from './webhooks.schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -122,32 +122,51 @@ export async function listDeliveries(db: Kysely<Database>, ws: Workspace, webhoo
   return (await listDeliveryRows(db, ws.id, webhookId, limit, before)).map(deliveryRowToDelivery);
 }
 
+/** The event types some active webhook of the workspace subscribes to (an empty list is every event). */
+export async function subscribedEvents(db: Db, workspaceId: string): Promise<Set<EventType>> {
+  const wanted = new Set<EventType>();
+  for (const h of await listWebhookRows(db, workspaceId)) {
+    if (h.active !== 1) continue;
+    const events = readJson<EventType[]>(h.events, []);
+    for (const type of events.length === 0 ? EVENT_TYPES : events) wanted.add(type);
+  }
+  return wanted;
+}
+
 /**
  * Records an event for every active webhook of the workspace that subscribes to it. The
  * payload follows Standard Webhooks: {type, timestamp, data}.
  */
 export async function emitEvent(db: Db, workspaceId: string, type: EventType, data: unknown, now: number): Promise<number> {
-  const hooks = (await listWebhookRows(db, workspaceId)).filter((h) => {
-    const events = readJson<string[]>(h.events, []);
-    return h.active === 1 && (events.length === 0 || events.includes(type));
-  });
-  const rows: DeliveryRow[] = hooks.map((h) => {
-    const id = idWith('whd');
-    return {
-      workspace_id: workspaceId,
-      id,
-      webhook_id: h.id,
-      event_type: type,
-      payload: JSON.stringify({ type, timestamp: toIso(now), data }),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      last_attempt_at: null,
-      response_status: null,
-      last_error: null,
-      created_at: now,
-    };
-  });
-  await insertDeliveries(db, rows);
+  return emitEvents(db, workspaceId, [{ type, data }], now);
+}
+
+/** `emitEvent` for many events at once: one read of the webhooks, batched inserts. */
+export async function emitEvents(db: Db, workspaceId: string, events: { type: EventType; data: unknown }[], now: number): Promise<number> {
+  if (events.length === 0) return 0;
+  const hooks = (await listWebhookRows(db, workspaceId)).filter((h) => h.active === 1);
+  const rows: DeliveryRow[] = [];
+  for (const { type, data } of events) {
+    for (const h of hooks) {
+      const subscribed = readJson<string[]>(h.events, []);
+      if (subscribed.length > 0 && !subscribed.includes(type)) continue;
+      rows.push({
+        workspace_id: workspaceId,
+        id: idWith('whd'),
+        webhook_id: h.id,
+        event_type: type,
+        payload: JSON.stringify({ type, timestamp: toIso(now), data }),
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        last_attempt_at: null,
+        response_status: null,
+        last_error: null,
+        created_at: now,
+      });
+    }
+  }
+  // Bounded batches: a rescore can change thousands of statuses at once.
+  for (let i = 0; i < rows.length; i += 200) await insertDeliveries(db, rows.slice(i, i + 200));
   return rows.length;
 }

@@ -1,13 +1,23 @@
 /**
  * The whole journey of a new user, in order: sign-up and onboarding with an mbox upload,
- * acting on Today, Waiting, Contacts filters, a contact with its chart, Reports, Settings,
- * sign-out and sign-in, themes and the phone layout. Every page is checked with axe-core and
- * photographed into screenshots/.
+ * acting on Today, Waiting, Contacts filters and export, a contact with its charts and the
+ * draft coach, Reports, Settings, themes and the phone layout, sign-out and sign-in, and
+ * loading the demo. Every page is checked with axe-core, photographed into screenshots/, and
+ * must not call an API route that does not exist.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, OWNER, openApp, rememberSession, sampleMbox, screenshot, signIn } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, OWNER, openApp, rapport, rememberSession, sampleMbox, screenshot, signIn, watchApiFailures } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
+
+let apiFailures: string[] = [];
+test.beforeEach(({ page }) => {
+  apiFailures = watchApiFailures(page);
+});
+test.afterEach(() => {
+  expect(apiFailures, 'API calls answered 404 or 5xx').toEqual([]);
+});
 
 test('a visitor without a session is sent to sign in', async ({ page }) => {
   await page.goto('/today');
@@ -117,9 +127,17 @@ test('Contacts: search, filter and sort', async ({ page }) => {
   await expect(names.first()).toHaveText('Ada Lovelace');
   await page.getByRole('button', { name: 'Name' }).click();
   await expect(names.first()).toHaveText('Carol Danvers');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+  expect(download.suggestedFilename()).toBe('contacts.csv');
+  const csv = readFileSync(await download.path(), 'utf8');
+  expect(csv.split('\r\n')[0]).toBe('name,email,emails,phones,company,tags,notes,kind,client_since,birthday');
+  for (const email of ['ada@client.test', 'bob@builder.test', 'carol@flight.test']) expect(csv).toContain(email);
 });
 
-test('a contact page shows health factors, the attention chart and the timeline', async ({ page }) => {
+test('a contact page shows health factors, the health trend and attention charts, the coach and the timeline', async ({ page }) => {
+  // Yesterday's daily scores, as the nightly rescore keeps them: the trend needs two days.
+  rapport('--workspace', 'acme-studio', '--now', new Date(Date.now() - 86_400_000).toISOString(), 'rescore');
   await openApp(page);
   await page.getByRole('link', { name: 'Contacts' }).click();
   await page.getByRole('link', { name: 'Ada Lovelace' }).click();
@@ -129,12 +147,19 @@ test('a contact page shows health factors, the attention chart and the timeline'
   const chart = page.getByRole('img', { name: /Touches per month/ });
   await expect(chart).toBeVisible();
   await expect(chart.locator('canvas')).toBeVisible();
+  const trend = page.getByRole('img', { name: /Health score trend/ });
+  await expect(trend.locator('canvas')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Timeline' })).toBeVisible();
   await expect(page.getByText('Question about the invoice').first()).toBeVisible();
 
   await page.getByLabel('Fact', { exact: true }).fill('Loves chess');
   await page.getByRole('button', { name: 'Add fact' }).click();
   await expect(page.getByText('Loves chess')).toBeVisible();
+
+  // The coach reads the reply as it is written: Ada asked about the invoice and waited.
+  await page.getByLabel('Your reply').fill('How was the board meeting? I hope it went well.');
+  await expect(page.getByText('✓ interest')).toBeVisible();
+  await expect(page.getByText(/acknowledge the wait|Answer their question/).first()).toBeVisible();
   await expectAccessible(page, 'contact');
   await screenshot(page, 'contact');
 });
@@ -143,6 +168,11 @@ test('Reports render', async ({ page }) => {
   await openApp(page);
   await page.getByRole('link', { name: 'Reports' }).click();
   await expect(page.getByRole('heading', { name: 'Relationships today' })).toBeVisible();
+  await expect(page.getByRole('listitem').filter({ hasText: /^(Thriving|Steady|Cooling|At risk): \d+/ }).first()).toBeVisible();
+  // Bob was answered within three hours: a week of replies on the chart.
+  await expect(page.getByRole('img', { name: /Median reply time per week\. Week of .*: 1 reply,/ }).locator('canvas')).toBeVisible();
+  await expect(page.getByRole('img', { name: /Attention ratio distribution/ }).locator('canvas')).toBeVisible();
+  await expect(page.getByRole('img', { name: /Contacts by status per day\. 2 days/ }).locator('canvas')).toBeVisible();
   await expectAccessible(page, 'reports');
   await screenshot(page, 'reports');
 });
@@ -209,4 +239,25 @@ test('signing out ends the session; signing in brings the user back', async ({ p
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert')).toBeVisible();
   await signIn(page);
+});
+
+test('onboarding can load the demo instead, and the app shows it', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openApp(page);
+  await page.goto('/onboarding');
+  await expect(page.getByRole('heading', { name: 'Bring your relationships in' })).toBeVisible();
+  await page.getByRole('button', { name: 'Load the demo instead' }).click();
+  await expect(page.getByRole('heading', { name: 'You are all set' })).toBeVisible({ timeout: 90_000 });
+  await page.getByRole('link', { name: 'Go to Today' }).click();
+  await expect(page.getByRole('heading', { name: 'Today', level: 1 })).toBeVisible();
+  await expect(page.locator('.workspace-name')).toHaveText('Demo');
+  await expect(page.locator('article.suggestion').first()).toBeVisible();
+  await expectAccessible(page, 'today (demo)');
+  await screenshot(page, 'today-demo');
+  await page.getByRole('link', { name: 'Contacts' }).click();
+  await expect(page.getByTestId('contact-count')).toHaveText('200 contacts');
+  await page.getByRole('link', { name: 'Reports' }).click();
+  await expect(page.getByRole('img', { name: /Median reply time per week/ }).locator('canvas')).toBeVisible();
+  await expectAccessible(page, 'reports (demo)');
+  await screenshot(page, 'reports-demo');
 });

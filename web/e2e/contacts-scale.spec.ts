@@ -1,6 +1,6 @@
 /**
- * Issue 7's scale target: with the 10,000-contact demo workspace the Contacts page scrolls
- * without dropped rows and filters in under 100 ms, measured inside the browser.
+ * Issue 7's scale target: with the 10,000-contact demo workspace the Contacts page loads in
+ * seconds, scrolls without dropped rows and filters in under 100 ms, measured inside the browser.
  * bench/web.bench.ts reports the same figures.
  */
 import { expect, test } from '@playwright/test';
@@ -16,9 +16,12 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => server?.stop());
 
-test('10,000 contacts filter in under 100 ms and scroll without dropped rows', async ({ page }) => {
+test('10,000 contacts load in a few seconds, filter in under 100 ms and scroll without dropped rows', async ({ page }) => {
   test.setTimeout(5 * 60_000);
-  await openContacts(page, server.url, CONTACTS);
+  const { contactsMs } = await openContacts(page, server.url, CONTACTS);
+  console.log(`contacts loaded in ${contactsMs} ms`);
+  // Five pages of 2,000 take about a second; the margin is for a busy machine.
+  expect(contactsMs).toBeLessThan(5_000);
 
   const timings: number[] = [];
   for (const [label, value] of [['Status', 'at_risk'], ['Status', ''], ['Stage', 'established'], ['Stage', ''], ['Search', 'a'], ['Search', 'an'], ['Search', '']] as const) {

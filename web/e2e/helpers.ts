@@ -1,4 +1,5 @@
-/** Shared steps of the browser tests: a small mbox, accessibility checks and screenshots. */
+/** Shared steps of the browser tests: a small mbox, the CLI on the server's data, accessibility checks, screenshots. */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -47,6 +48,24 @@ export function sampleMbox(now = Date.now()): string {
     .join('\n');
 }
 
+/**
+ * Runs `rapport` on the data folder the test server serves (SQLite in WAL mode lets both
+ * work on it), e.g. to keep yesterday's daily scores as a day of history.
+ */
+export function rapport(...args: string[]): string {
+  const root = join(import.meta.dirname, '..', '..');
+  return execFileSync(process.execPath, [join(root, 'bin', 'rapport.js'), '--data', process.env.RAPPORT_E2E_DATA as string, ...args], { cwd: root, encoding: 'utf8' });
+}
+
+/** Collects the API calls of a page that found no route or failed on the server: a page must make none. */
+export function watchApiFailures(page: Page): string[] {
+  const failures: string[] = [];
+  page.on('response', (res) => {
+    if (new URL(res.url()).pathname.startsWith('/api/') && (res.status() === 404 || res.status() >= 500)) failures.push(`${res.status()} ${res.request().method()} ${res.url()}`);
+  });
+  return failures;
+}
+
 /** axe-core on the current page: no serious or critical violation. */
 export async function expectAccessible(page: Page, name: string) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -81,6 +100,7 @@ export async function signIn(page: Page) {
   await page.getByLabel('Password').fill(OWNER.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Today', level: 1 })).toBeVisible();
+  await rememberSession(page);
 }
 
 /** No element sticks out sideways: the page works at this width without horizontal scrolling. */

@@ -59,17 +59,23 @@ export async function startScaleServer(contacts = 10_000): Promise<ScaleServer> 
   };
 }
 
-/** Signs in and opens Contacts; resolves once every contact is loaded. Returns the load time. */
-export async function openContacts(page: Page, url: string, contacts: number): Promise<number> {
+/**
+ * Signs in, waits for Today's suggestions (the first Today of a new workspace runs the engine
+ * over every contact, and the Contacts page must not be timed while the server does that),
+ * then opens Contacts and resolves once every contact is loaded. Returns both times in ms.
+ */
+export async function openContacts(page: Page, url: string, contacts: number): Promise<{ todayMs: number; contactsMs: number }> {
   await page.goto(`${url}/signin`);
   await page.getByLabel('Email').fill(SCALE_USER.email);
   await page.getByLabel('Password').fill(SCALE_USER.password);
+  const signedIn = Date.now();
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+  await page.locator('article.suggestion').first().waitFor({ timeout: 120_000 });
+  const todayMs = Date.now() - signedIn;
   const started = Date.now();
   await page.goto(`${url}/contacts`);
   await page.getByTestId('contact-count').filter({ hasText: `${contacts} contacts` }).waitFor({ timeout: 120_000 });
-  return Date.now() - started;
+  return { todayMs, contactsMs: Date.now() - started };
 }
 
 /**

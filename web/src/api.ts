@@ -18,28 +18,14 @@ import type { Invitation } from '../../src/auth/auth.schema.js';
 import type { CoachReport } from '../../src/coach/coach.js';
 import type { ImportJob } from '../../src/import/import-jobs.service.js';
 import type { Commitment } from '../../src/commitments/commitments.schema.js';
+import type { HealthPoint, Reports } from '../../src/reports/reports.schema.js';
 
-export type { ImportJob, ApiToken, Invitation, Webhook, Suggestion, Commitment, Contact, ContactHealth, Fact, HealthStatus, Interaction, Member, OpenWait, Role, Stage, Workspace, WorkspaceSettings };
+export type { ImportJob, ApiToken, Invitation, Webhook, Suggestion, Commitment, Contact, ContactHealth, Fact, HealthPoint, HealthStatus, Interaction, Member, OpenWait, Reports, Role, Stage, Workspace, WorkspaceSettings };
 export type Session = SessionInfo;
 
 export const API = '/api/v1';
 export const CSRF_COOKIE = 'rapport_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
-
-
-
-
-export interface MailAccount {
-  id: string;
-  imap: string;
-  smtp: string;
-}
-
-
-export interface HealthPoint {
-  day: string;
-  score: number | null;
-}
 
 /** An RFC 9457 problem document turned into an Error the pages can show. */
 export class ApiError extends Error {
@@ -151,7 +137,7 @@ export const api = {
   settings: () => request<WorkspaceSettings>('GET', '/settings'),
   saveSettings: (patch: Partial<WorkspaceSettings>) => request<WorkspaceSettings>('PATCH', '/settings', patch),
 
-  contacts: (params: Record<string, string | undefined> = {}) => listAll<Contact>('/contacts', params),
+  contacts: (params: Record<string, string | undefined> = {}, pageSize?: number) => listAll<Contact>('/contacts', params, pageSize),
   contact: (id: string) => request<Contact>('GET', `/contacts/${enc(id)}`),
   createContact: (b: ContactInput) => request<Contact>('POST', '/contacts', b),
   editContact: (id: string, b: ContactPatch) => request<Contact>('PATCH', `/contacts/${enc(id)}`, b),
@@ -161,12 +147,13 @@ export const api = {
   addFact: (id: string, b: { kind: string; text: string; date?: string | null; yearly?: boolean }) =>
     request<Fact>('POST', `/contacts/${enc(id)}/facts`, b),
   timeline: (id: string) => listAll<Interaction>(`/contacts/${enc(id)}/timeline`, {}, 200),
-  commitments: (contactId?: string) => listAll<Commitment>('/commitments', { contact_id: contactId }),
+  commitments: (contactId?: string) => listAll<Commitment>('/commitments', { contact: contactId }),
   logInteraction: (b: LogInteractionInput) => request<Interaction>('POST', '/interactions', b),
 
   waiting: () => listAll<OpenWait>('/waiting'),
-  today: () => listAll<Suggestion>('/today'),
-  todayFor: (contactId: string) => listAll<Suggestion>('/today', { contact_id: contactId }),
+  // Today is a short list to act on, not every open suggestion of a large workspace.
+  today: () => request<Suggestion[]>('GET', '/today?limit=50'),
+  todayFor: (contactId: string) => request<Suggestion[]>('GET', `/today?contact_id=${enc(contactId)}`),
   actOnSuggestion: (id: string, action: 'done' | 'snooze' | 'dismiss', until?: string) =>
     request<Suggestion>('POST', `/today/${enc(id)}/${action}`, until ? { until } : {}),
   coach: (contactId: string, draft: string) => request<CoachReport>('POST', `/contacts/${enc(contactId)}/coach`, { draft }),
@@ -186,16 +173,11 @@ export const api = {
   webhooks: () => listAll<Webhook>('/webhooks'),
   createWebhook: (b: WebhookInput) => request<Webhook>('POST', '/webhooks', b),
   deleteWebhook: (id: string) => request<void>('DELETE', `/webhooks/${enc(id)}`),
-  accounts: () => listAll<MailAccount>('/accounts'),
   reports: () => request<Reports>('GET', '/reports'),
 };
 
-export interface Reports {
-  responsiveness: { week: string; median_s: number | null; median_business_s: number | null }[];
-  attention_ratios: number[];
-  statuses: { day: string; thriving: number; steady: number; cooling: number; at_risk: number }[];
-  funnel?: { subscribers: number; engaged: number; clients: number } | null;
-}
+/** Downloads of every contact: plain links, the session cookie authenticates them. */
+export const EXPORTS = { vcard: `${API}/exports/contacts.vcf`, csv: `${API}/exports/contacts.csv` };
 
 /** Upload with XMLHttpRequest: fetch cannot report upload progress. */
 function uploadImport(file: File, onProgress?: (fraction: number) => void): Promise<ImportJob | ImportSummary> {

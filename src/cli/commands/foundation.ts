@@ -124,7 +124,6 @@ export function registerFoundationCommands(program: Command): void {
           ctx.now,
           { detectTags: (t) => text.detectTags(text.ownText(t)), sentiment: (t) => text.sentimentOf(t) },
         );
-        await refreshHealth(ctx, contactIds);
         emit(ctx, interaction, () => {
           const tags = interaction.behaviors.map((b) => b.behavior).join(', ');
           return `Logged ${interaction.kind} (${interaction.direction}) at ${interaction.at} — ${interaction.id}${tags ? ` [${tags}]` : ''}`;

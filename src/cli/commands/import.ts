@@ -78,8 +78,10 @@ export function registerImportCommands(program: Command): void {
     .action(async (paths: string[], opts: { format?: (typeof FORMATS)[number]; map?: string; workers?: number }, command: Command) => {
       const map = parseMap(opts.map);
       await withWorkspace(command, async (ctx) => {
-        const { importPaths } = await import('../../import/import.service.js');
+        const [{ importPaths }, { watchWorkspace }] = await Promise.all([import('../../import/import.service.js'), import('../../webhooks/change-events.js')]);
         const progress = await makeProgress(!ctx.json && !!process.stderr.isTTY);
+        // Webhooks hear of the statuses the import changed and the waits it opened.
+        const watch = await watchWorkspace(ctx.db.kysely, ctx.ws, ctx.now, { waits: true });
         try {
           const summary = await importPaths(ctx.db, ctx.ws, paths, ctx.now, {
             format: opts.format,
@@ -88,6 +90,7 @@ export function registerImportCommands(program: Command): void {
             onProgress: progress.update,
           });
           progress.stop();
+          await watch.finish();
           emit(ctx, summary, () => describeSummary(summary));
         } finally {
           progress.stop();

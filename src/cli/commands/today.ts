@@ -53,9 +53,6 @@ export function registerTodayCommands(program: Command): void {
       await withWorkspace(command, async (ctx) => {
         const [{ completeSuggestion }, text] = await Promise.all([import('../../suggestions/suggestions.service.js'), import('../../text/index.js')]);
         const done = await completeSuggestion(ctx.db.kysely, ctx.ws, id, ctx.now, { note: opts.note, kind: opts.kind as never, detectTags: (t) => text.detectTags(t) });
-        // Keep stored health current, as `log` does: the logged touch changes the metrics.
-        const { refreshContactHealth } = await import('../../health/health.service.js');
-        await refreshContactHealth(ctx.db.kysely, ctx.ws, [done.contact.id], ctx.now);
         emit(ctx, done, () => `Done: ${done.kind.replace('_', ' ')} — ${done.contact.name}. Logged ${done.interaction.kind} ${done.interaction.id}${done.interaction.behaviors.length ? ` [${done.interaction.behaviors.map((b) => b.behavior).join(', ')}]` : ''}.`);
       });
     });

@@ -19,8 +19,10 @@ const STEPS = ['Workspace', 'Your data', 'Done'];
 
 export default function Onboarding() {
   const session = useSession();
-  const hasWorkspace = !!session.data?.workspace;
-  const [step, setStep] = useState(hasWorkspace ? 1 : 0);
+  // Until the user moves on, the session decides (once it has loaded): someone signed in with
+  // a workspace is here to bring data in.
+  const [chosen, setStep] = useState<number | null>(null);
+  const step = chosen ?? (session.data?.workspace ? 1 : 0);
   return (
     <div className="auth-page">
       <div className="auth-theme"><ThemeToggle /></div>

@@ -1,11 +1,11 @@
 /**
- * Reports: responsiveness over time in wall and business hours, the distribution of
- * attention ratios, statuses over time, and the newsletter funnel when there is one.
+ * Reports: relationships by status now and over time, responsiveness over time in wall and
+ * business hours, and how much attention contacts keep after their honeymoon.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { STATUSES } from '../../../src/contacts/contacts.schema.js';
-import { ApiError, api, type Reports as ReportData } from '../api';
+import { api, type Reports as ReportData } from '../api';
 import { Chart, chartColor } from '../components/Chart';
 import { statusLabel } from '../components/HealthBadge';
 import { PageHeader, QueryState } from '../components/ui';
@@ -14,36 +14,34 @@ const toHours = (s: number | null) => (s == null ? null : Math.round((s / 3600) 
 const fmtHours = (v: number) => `${v} h`;
 
 export default function Reports() {
-  const reports = useQuery({ queryKey: ['reports'], queryFn: api.reports, retry: false });
-  const contacts = useQuery({ queryKey: ['contacts'], queryFn: () => api.contacts() });
-  const missing = reports.error instanceof ApiError && reports.error.status === 404;
+  const reports = useQuery({ queryKey: ['reports'], queryFn: api.reports });
   return (
     <div className="stack" style={{ gap: '1rem' }}>
       <PageHeader title="Reports" />
-      <StatusNow contacts={contacts.data ?? []} />
-      {missing ? (
-        <p className="muted">Trends over time appear when the server offers reports (GET /api/v1/reports).</p>
-      ) : (
-        <QueryState isPending={reports.isPending} error={reports.error}>
-          {reports.data && <Trends data={reports.data} />}
-        </QueryState>
-      )}
+      <QueryState isPending={reports.isPending} error={reports.error}>
+        {reports.data && (
+          <>
+            <StatusNow counts={reports.data.statuses_now} />
+            <Trends data={reports.data} />
+          </>
+        )}
+      </QueryState>
     </div>
   );
 }
 
-function StatusNow({ contacts }: { contacts: { health: { status: string | null } | null }[] }) {
-  const counts = STATUSES.map((s) => contacts.filter((c) => c.health?.status === s).length);
-  const total = contacts.length || 1;
+function StatusNow({ counts }: { counts: ReportData['statuses_now'] }) {
+  const total = STATUSES.reduce((n, s) => n + counts[s], counts.unscored) || 1;
   return (
     <section className="card stack" aria-labelledby="now-h">
       <h2 id="now-h">Relationships today</h2>
       <ul className="chips" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-        {STATUSES.map((s, i) => (
+        {STATUSES.map((s) => (
           <li key={s} className={`badge ${s}`}>
-            {statusLabel(s)}: {counts[i]} ({Math.round(((counts[i] ?? 0) / total) * 100)}%)
+            {statusLabel(s)}: {counts[s]} ({Math.round((counts[s] / total) * 100)}%)
           </li>
         ))}
+        {counts.unscored > 0 && <li className="badge">Not scored yet: {counts.unscored}</li>}
       </ul>
     </section>
   );
@@ -60,43 +58,48 @@ function Trends({ data }: { data: ReportData }) {
       ],
     };
   }, [data]);
-  const ratios = useMemo(() => {
-    const buckets = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5];
-    const counts = buckets.map((b, i) => data.attention_ratios.filter((r) => r >= b && (i === buckets.length - 1 || r < (buckets[i + 1] ?? Infinity))).length);
-    return { x: buckets.map((b) => b * 100), series: [{ label: 'Contacts', values: counts, color: chartColor('--accent', '#4338ca') }] };
-  }, [data]);
+  const ratios = useMemo(
+    () => ({
+      x: data.attention_ratios.map((b) => b.from * 100),
+      labels: data.attention_ratios.map((b) => (b.to === null ? `≥ ${b.from * 100}%` : `${b.from * 100}–${b.to * 100}%`)),
+      series: [{ label: 'Contacts', values: data.attention_ratios.map((b) => b.contacts), color: chartColor('--accent', '#4338ca') }],
+    }),
+    [data],
+  );
   const statuses = useMemo(() => {
     const x = data.statuses.map((s) => Date.parse(s.day) / 1000);
     return { x, series: STATUSES.map((s) => ({ label: statusLabel(s), values: data.statuses.map((d) => d[s]), color: chartColor(`--${s}`, '#888') })) };
   }, [data]);
-  const last = data.responsiveness[data.responsiveness.length - 1];
-  const below = data.attention_ratios.filter((r) => r < 0.5).length;
+  const replied = data.responsiveness.filter((r) => r.replies > 0);
+  const last = replied[replied.length - 1];
+  const pastHoneymoon = data.attention_ratios.reduce((n, b) => n + b.contacts, 0);
+  const belowHalf = data.attention_ratios.filter((b) => b.to !== null && b.to <= 0.5).reduce((n, b) => n + b.contacts, 0);
   return (
     <>
       <section className="card stack" aria-labelledby="resp-h">
         <h2 id="resp-h">Responsiveness over time</h2>
-        <Chart title="Median reply time per week" summary={last ? `Last week: ${toHours(last.median_s) ?? '—'} h wall time, ${toHours(last.median_business_s) ?? '—'} business hours.` : 'No replies yet.'} x={resp.x} series={resp.series} yFormat={fmtHours} />
+        <Chart
+          title="Median reply time per week"
+          summary={last ? `Week of ${last.week}: ${last.replies} ${last.replies === 1 ? 'reply' : 'replies'}, median ${toHours(last.median_s)} h wall time, ${toHours(last.median_business_s)} business hours.` : 'No replies in the last thirteen weeks.'}
+          x={resp.x}
+          series={resp.series}
+          yFormat={fmtHours}
+        />
       </section>
       <div className="grid two">
         <section className="card stack" aria-labelledby="ratio-h">
           <h2 id="ratio-h">Attention kept after the honeymoon</h2>
-          <Chart title="Attention ratio distribution" summary={`${data.attention_ratios.length} contacts past their honeymoon; ${below} get less than half the attention they got at first.`} x={ratios.x} xLabels={ratios.x.map((v) => `≥ ${v}%`)} series={ratios.series} bars time={false} />
+          <Chart title="Attention ratio distribution" summary={`${pastHoneymoon} contacts past their honeymoon; ${belowHalf} get less than half the attention they got at first.`} x={ratios.x} xLabels={ratios.labels} series={ratios.series} bars time={false} />
         </section>
         <section className="card stack" aria-labelledby="st-h">
           <h2 id="st-h">Statuses over time</h2>
-          <Chart title="Contacts by status per day" summary={`${data.statuses.length} days of daily scores.`} x={statuses.x} series={statuses.series} />
+          {data.statuses.length > 1 ? (
+            <Chart title="Contacts by status per day" summary={`${data.statuses.length} days of daily scores.`} x={statuses.x} series={statuses.series} />
+          ) : (
+            <p className="muted">The trend appears once scores have been kept for two days.</p>
+          )}
         </section>
       </div>
-      {data.funnel && (
-        <section className="card stack" aria-labelledby="funnel-h">
-          <h2 id="funnel-h">Newsletter funnel</h2>
-          <dl className="kv">
-            <dt>Subscribers</dt><dd>{data.funnel.subscribers}</dd>
-            <dt>Engaged</dt><dd>{data.funnel.engaged}</dd>
-            <dt>Became clients</dt><dd>{data.funnel.clients}</dd>
-          </dl>
-        </section>
-      )}
     </>
   );
 }

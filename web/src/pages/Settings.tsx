@@ -1,6 +1,6 @@
 /**
  * Settings: workspace (addresses, hours, competitors, SLA targets, weights), members and
- * roles, API tokens, webhooks, and mail accounts when the server has them.
+ * roles, API tokens, webhooks, and an import.
  */
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api';
@@ -14,7 +14,6 @@ import { PageHeader, QueryState } from '../components/ui';
 export default function Settings() {
   const session = useSession();
   const settings = useQuery({ queryKey: ['settings'], queryFn: api.settings });
-  const accounts = useQuery({ queryKey: ['accounts'], queryFn: api.accounts, retry: false });
   const role = session.data?.role ?? 'viewer';
   const isAdmin = role === 'owner' || role === 'admin';
   return (
@@ -28,14 +27,6 @@ export default function Settings() {
         {isAdmin && <TokensSection />}
       </div>
       {isAdmin && <WebhooksSection />}
-      {accounts.data && (
-        <section className="card stack" aria-labelledby="accounts-h">
-          <h2 id="accounts-h">Mail accounts</h2>
-          {accounts.data.length === 0 ? <p className="muted">No mail account yet: add one with <code>rapport account add</code>.</p> : (
-            <ul>{accounts.data.map((a) => <li key={a.id}>{a.imap}</li>)}</ul>
-          )}
-        </section>
-      )}
       <section className="card">
         <ImportPanel />
       </section>

@@ -3,7 +3,7 @@
  * and contacts who mentioned a competitor are highlighted: answer those first.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, type OpenWait } from '../api';
 import { duration, formatDateTime, PageHeader, QueryState } from '../components/ui';
@@ -39,12 +39,29 @@ export default function Waiting() {
   );
 }
 
+/** Whether the element has come into view once: thousands of waits must not mean thousands of requests at once. */
+function useSeen<T extends Element>() {
+  const ref = useRef<T>(null);
+  const [seen, setSeen] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || seen) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) setSeen(true);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [seen]);
+  return { ref, seen };
+}
+
 function WaitRow({ w }: { w: OpenWait }) {
-  const health = useQuery({ queryKey: ['health', w.contact.id], queryFn: () => api.health(w.contact.id), staleTime: 60_000 });
+  const { ref, seen } = useSeen<HTMLTableRowElement>();
+  const health = useQuery({ queryKey: ['health', w.contact.id], queryFn: () => api.health(w.contact.id), staleTime: 60_000, enabled: seen });
   const mentions = health.data?.metrics.competitor_mentions_90d ?? 0;
   const isHot = w.nudges > 0 || mentions > 0;
   return (
-    <tr className={isHot ? 'highlight-row' : undefined}>
+    <tr ref={ref} className={isHot ? 'highlight-row' : undefined}>
       <td>
         <Link to={`/contacts/${w.contact.id}`}>{w.contact.name || w.contact.email}</Link>
       </td>

@@ -1,0 +1,74 @@
+/** Pure shaping of report series: weekly reply medians, the attention histogram, statuses per day. */
+import { DateTime } from 'luxon';
+import type { HealthStatus } from '../contacts/contacts.schema.js';
+import type { BusinessClock } from '../metrics/business-time.js';
+import { median } from '../metrics/percentiles.js';
+import type { Wait } from '../metrics/waits.js';
+import type { Reports } from './reports.schema.js';
+
+/** Monday of the week of `ms` in `zone`, as YYYY-MM-DD. */
+export function weekOf(ms: number, zone: string): string {
+  return DateTime.fromMillis(ms, { zone }).startOf('week').toISODate() as string;
+}
+
+/** Every week from the one of `from` to the one of `to`, Mondays as YYYY-MM-DD. */
+export function weeksBetween(from: number, to: number, zone: string): string[] {
+  const weeks: string[] = [];
+  const last = weekOf(to, zone);
+  for (let d = DateTime.fromMillis(from, { zone }).startOf('week'); ; d = d.plus({ weeks: 1 })) {
+    const week = d.toISODate() as string;
+    weeks.push(week);
+    if (week >= last) return weeks;
+  }
+}
+
+/** Median reply time of the waits answered in each week, in wall and business seconds. */
+export function weeklyResponsiveness(waits: readonly Wait[], weeks: readonly string[], zone: string, clock: BusinessClock): Reports['responsiveness'] {
+  const byWeek = new Map<string, { wall: number[]; business: number[] }>(weeks.map((w) => [w, { wall: [], business: [] }]));
+  for (const w of waits) {
+    if (w.repliedAt === null) continue;
+    const bucket = byWeek.get(weekOf(w.repliedAt, zone));
+    if (!bucket) continue;
+    bucket.wall.push((w.repliedAt - w.start) / 1000);
+    bucket.business.push(clock.seconds(w.start, w.repliedAt));
+  }
+  return weeks.map((week) => {
+    const b = byWeek.get(week)!;
+    return { week, replies: b.wall.length, median_s: median(b.wall), median_business_s: median(b.business) };
+  });
+}
+
+/** Bucket lower bounds of the attention ratio; the last bucket is open-ended. */
+export const ATTENTION_BUCKETS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5];
+
+export function attentionHistogram(ratios: readonly number[]): Reports['attention_ratios'] {
+  const counts = ATTENTION_BUCKETS.map(() => 0);
+  for (const r of ratios) {
+    let i = ATTENTION_BUCKETS.length - 1;
+    while (i > 0 && r < ATTENTION_BUCKETS[i]!) i--;
+    counts[i]! += 1;
+  }
+  return ATTENTION_BUCKETS.map((from, i) => ({ from, to: ATTENTION_BUCKETS[i + 1] ?? null, contacts: counts[i]! }));
+}
+
+/** Contacts by current status; any other status (none yet) counts as unscored. */
+export function currentStatuses(rows: readonly { status: string | null; contacts: number }[]): Reports['statuses_now'] {
+  const counts = { thriving: 0, steady: 0, cooling: 0, at_risk: 0, unscored: 0 };
+  for (const r of rows) {
+    const key = r.status === 'thriving' || r.status === 'steady' || r.status === 'cooling' || r.status === 'at_risk' ? r.status : 'unscored';
+    counts[key] += Number(r.contacts);
+  }
+  return counts;
+}
+
+/** One row per day with a count per status; unscored snapshots are left out. */
+export function statusSeries(rows: readonly { day: string; status: string | null; contacts: number }[]): Reports['statuses'] {
+  const days = new Map<string, Record<HealthStatus, number>>();
+  for (const r of rows) {
+    if (r.status !== 'thriving' && r.status !== 'steady' && r.status !== 'cooling' && r.status !== 'at_risk') continue;
+    const day = days.get(r.day) ?? { thriving: 0, steady: 0, cooling: 0, at_risk: 0 };
+    day[r.status] += Number(r.contacts);
+    days.set(r.day, day);
+  }
+  return [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, counts]) => ({ day, ...counts }));
+}
