@@ -1,13 +1,15 @@
 /**
- * Bulk writes for the demo generator. Millions of rows go in as large INSERTs built here as
- * plain SQL with bound parameters: going through the query builder's AST for every value
- * costs more than the database spends storing it.
+ * Bulk writes for the demo generator. Millions of rows go in without the query builder: on
+ * SQLite through one prepared statement per table, run row by row inside one transaction per
+ * batch; on PostgreSQL as `unnest` inserts that carry thousands of rows in a few array
+ * parameters. Building an AST for every value would cost more than storing it.
  */
+import type SQLite from 'better-sqlite3';
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
-import type { Dialect } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import { statementCache } from '../db/sqlite-statements.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
 type Value = string | number | null;
 
 /** Every table the demo fills, with the column order its rows are written in. */
@@ -35,6 +37,9 @@ export const DEMO_COLUMNS = {
 
 export type DemoTable = keyof typeof DEMO_COLUMNS;
 
+/** Tables in insertion order: parents before children, so foreign keys hold. */
+const TABLES = Object.keys(DEMO_COLUMNS) as DemoTable[];
+
 /** A row of `table`: every column named, none forgotten. */
 export type DemoRow<T extends DemoTable> = { [K in (typeof DEMO_COLUMNS)[T][number]]: Value };
 
@@ -49,13 +54,30 @@ export function emptyDemoRows(): DemoRows {
   };
 }
 
-/** SQLite: multi-row VALUES within its 32,766 bound-parameter limit. Measured: Kysely's driver
- * prepares each statement anew, and past a few hundred rows bigger statements stop paying. */
-const SQLITE_MAX_PARAMS = 32_766;
-const SQLITE_MAX_ROWS = 500;
-/** PostgreSQL: one array parameter per column (`unnest`), so a statement carries thousands of
- * rows for the price of a few parameters; measured several times faster than multi-row VALUES. */
-const POSTGRES_ROWS = 5_000;
+/** One prepared insert per table; parameters by position (binding by name costs a look-up per column and row). */
+const sqliteInserts = statementCache((db: SQLite.Database) => {
+  const insert = new Map(
+    TABLES.map((table) => {
+      const columns = DEMO_COLUMNS[table];
+      const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values (${columns.map(() => '?').join(',')})`;
+      return [table, db.prepare(text)] as const;
+    }),
+  );
+  return (rows: DemoRows) => {
+    for (const table of TABLES) {
+      const statement = insert.get(table)!;
+      const columns = DEMO_COLUMNS[table] as readonly string[];
+      const values: Value[] = new Array(columns.length);
+      for (const row of rows[table] as Record<string, Value>[]) {
+        for (let c = 0; c < columns.length; c++) values[c] = row[columns[c]!]!;
+        statement.run(values);
+      }
+    }
+  };
+});
+
+/** PostgreSQL: rows per statement. One array parameter per column, so the size only costs memory. */
+const POSTGRES_ROWS = 10_000;
 
 /** PostgreSQL types of the columns that are not text (`unnest` needs typed arrays). */
 const PG_TYPES: Record<string, string> = {
@@ -65,54 +87,72 @@ const PG_TYPES: Record<string, string> = {
   is_closer: 'int4', automated: 'int4', sentiment: 'float8',
 };
 
-const sqlCache = new Map<string, string>();
-
-function sqliteInsert(table: DemoTable, rowCount: number): string {
-  const key = `${table}:${rowCount}`;
-  const cached = sqlCache.get(key);
-  if (cached) return cached;
-  const columns = DEMO_COLUMNS[table];
-  const tuple = `(${columns.map(() => '?').join(',')})`;
-  const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values ${new Array(rowCount).fill(tuple).join(',')}`;
-  sqlCache.set(key, text);
-  return text;
-}
-
 function postgresInsert(table: DemoTable): string {
   const columns = DEMO_COLUMNS[table];
   const arrays = columns.map((c, i) => `$${i + 1}::${PG_TYPES[c] ?? 'text'}[]`);
   return `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) select * from unnest(${arrays.join(',')})`;
 }
 
-/** Inserts `rows` of one table in as few statements as the engine allows. */
-export async function insertDemoRows<T extends DemoTable>(db: Db, dialect: Dialect, table: T, rows: DemoRow<T>[]): Promise<void> {
-  const columns = DEMO_COLUMNS[table] as readonly (keyof DemoRow<T>)[];
-  const width = columns.length;
-  if (dialect === 'postgres') {
-    for (let i = 0; i < rows.length; i += POSTGRES_ROWS) {
-      const slice = rows.slice(i, i + POSTGRES_ROWS);
-      const arrays = columns.map((column) => slice.map((row) => row[column]));
-      await db.executeQuery(CompiledQuery.raw(postgresInsert(table), arrays));
-    }
+/**
+ * Inserts rows of every table, parents first so foreign keys hold, inside the caller's
+ * transaction (on SQLite, Kysely's connection is the handle the prepared statements run on).
+ */
+export async function insertDemoRows(trx: Transaction<Database>, db: Db, rows: DemoRows): Promise<void> {
+  if (db.sqlite) {
+    sqliteInserts(db.sqlite)(rows);
     return;
   }
-  const perStatement = Math.min(SQLITE_MAX_ROWS, Math.floor(SQLITE_MAX_PARAMS / width));
-  for (let i = 0; i < rows.length; i += perStatement) {
-    const slice = rows.slice(i, i + perStatement);
-    const params: Value[] = new Array(slice.length * width);
-    let p = 0;
-    for (const row of slice) for (const column of columns) params[p++] = row[column];
-    await db.executeQuery(CompiledQuery.raw(sqliteInsert(table, slice.length), params));
+  for (const table of TABLES) {
+    const list = rows[table] as Record<string, Value>[];
+    const columns = DEMO_COLUMNS[table] as readonly string[];
+    for (let i = 0; i < list.length; i += POSTGRES_ROWS) {
+      const slice = list.slice(i, i + POSTGRES_ROWS);
+      await trx.executeQuery(CompiledQuery.raw(postgresInsert(table), columns.map((column) => slice.map((row) => row[column]))));
+    }
   }
 }
 
-/** Writes a whole batch in one transaction, parents first so foreign keys hold. */
-export async function writeDemoRows(db: Kysely<Database>, dialect: Dialect, rows: DemoRows): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    for (const table of Object.keys(DEMO_COLUMNS) as DemoTable[]) {
-      const list = rows[table] as DemoRow<typeof table>[];
-      if (list.length > 0) await insertDemoRows(trx, dialect, table, list);
-    }
+/** Whether no workspace has any interaction yet: a fresh database, where bulkLoad may rebuild indexes. */
+export async function isWithoutInteractions(db: Kysely<Database>): Promise<boolean> {
+  return !(await db.selectFrom('interactions').select('id').limit(1).executeTakeFirst());
+}
+
+/**
+ * Indexes the demo fills in random order. Its rows arrive contact by contact, so ids, threads
+ * and message ids only grow, but subjects and (kind, time) jump all over the index: on millions
+ * of rows nearly every such insert touches a page that is no longer cached (and on SQLite
+ * rewrites it at every commit). Sorting once to build them after the load is far cheaper.
+ */
+const RANDOM_ORDER_INDEXES = ['interactions_subject_idx', 'interactions_kind_time_idx'];
+
+/**
+ * Runs `load` in one transaction with the random-order indexes dropped, then builds them again
+ * from the definitions the database itself reports, and commits. For an empty database only:
+ * other workspaces' queries would miss the indexes meanwhile. One transaction, so that a crash
+ * at any point leaves the database as it was, indexes included.
+ */
+export async function bulkLoad<T>(db: Db, load: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.kysely.transaction().execute(async (trx) => {
+    const indexes =
+      db.dialect === 'sqlite'
+        ? await sql<{ ddl: string; name: string }>`select sql as ddl, name from sqlite_master where type = 'index' and name in (${sql.join(RANDOM_ORDER_INDEXES)})`.execute(trx)
+        : await sql<{ ddl: string; name: string }>`select indexdef as ddl, indexname as name from pg_indexes where schemaname = current_schema() and indexname in (${sql.join(RANDOM_ORDER_INDEXES)})`.execute(trx);
+    if (db.dialect === 'postgres') await sql`set local synchronous_commit = off`.execute(trx);
+    for (const index of indexes.rows) await sql`drop index ${sql.id(index.name)}`.execute(trx);
+    const result = await load(trx);
+    for (const index of indexes.rows) await sql.raw(index.ddl).execute(trx);
+    return result;
+  });
+}
+
+/**
+ * Writes a batch in a transaction of its own, parents first. On PostgreSQL the commit does not
+ * wait for the WAL flush: a crash loses at most the last batches of a demo, never consistency.
+ */
+export async function writeDemoRows(db: Db, rows: DemoRows): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    if (db.dialect === 'postgres') await sql`set local synchronous_commit = off`.execute(trx);
+    await insertDemoRows(trx, db, rows);
   });
 }
 
@@ -121,29 +161,29 @@ export async function writeDemoRows(db: Kysely<Database>, dialect: Dialect, rows
  * first queries on millions of fresh rows as if the tables were empty (autovacuum analyses
  * only later), and SQLite cannot choose between the indexes of a table.
  */
-export async function analyzeDemoTables(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+export async function analyzeDemoTables(db: Kysely<Database>, dialect: Db['dialect']): Promise<void> {
   if (dialect === 'sqlite') {
     // A sampled analysis: as good for choosing indexes, and seconds instead of minutes on millions of rows.
     await sql`pragma analysis_limit = 1000`.execute(db);
     await sql`analyze`.execute(db);
     return;
   }
-  for (const table of Object.keys(DEMO_COLUMNS)) await sql`analyze ${sql.table(table)}`.execute(db);
+  for (const table of TABLES) await sql`analyze ${sql.table(table)}`.execute(db);
 }
 
 /**
- * Runs a bulk load with a larger SQLite page cache (256 MB instead of 2 MB): the time-ordered
- * indexes of interactions take random inserts that otherwise miss the cache on every row.
- * The previous size is restored afterwards; PostgreSQL is left as configured.
+ * Runs a bulk load on SQLite with a larger page cache (64 MB instead of 2 MB): the pages of
+ * the indexes that take inserts stay cached from one batch to the next, and rebuilding an
+ * index sorts in memory longer. The previous size is restored afterwards; PostgreSQL is left
+ * as configured.
  */
-export async function withBulkLoadCache<T>(db: Kysely<Database>, dialect: Dialect, fn: () => Promise<T>): Promise<T> {
-  if (dialect !== 'sqlite') return fn();
-  const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
-  const previous = Number(rows[0]?.cache_size ?? -2000);
-  await sql`pragma cache_size = -262144`.execute(db);
+export async function withBulkLoadCache<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  if (!db.sqlite) return fn();
+  const previous = Number(db.sqlite.pragma('cache_size', { simple: true }));
+  db.sqlite.pragma('cache_size = -65536');
   try {
     return await fn();
   } finally {
-    await sql.raw(`pragma cache_size = ${previous}`).execute(db);
+    db.sqlite.pragma(`cache_size = ${previous}`);
   }
 }

@@ -18,7 +18,16 @@ import { analyzeTemplates } from './analysis.js';
 import { wholeSeconds } from './clock.js';
 import { addContactRows, type ContactRowsContext } from './contact-rows.js';
 import { KNOWLEDGE_ITEMS } from './demo.data.js';
-import { analyzeDemoTables, emptyDemoRows, withBulkLoadCache, writeDemoRows } from './demo.repo.js';
+import {
+  analyzeDemoTables,
+  bulkLoad,
+  emptyDemoRows,
+  insertDemoRows,
+  isWithoutInteractions,
+  withBulkLoadCache,
+  writeDemoRows,
+  type DemoRows,
+} from './demo.repo.js';
 import type { KnowledgeRef } from './history.js';
 import { OWN_ADDRESS, OWN_DOMAIN } from './mail-writer.js';
 import { PeoplePlanner, planCompanies, type Company } from './people.js';
@@ -26,8 +35,13 @@ import { forkRandom } from './random.js';
 
 export const DEMO_COMPETITORS = ['Globex', 'Initech'];
 export const MAX_DEMO_CONTACTS = 1_000_000;
-/** Contacts per transaction: about 25,000 interactions, large enough to amortise commits. */
-const CHUNK = 500;
+/**
+ * Contacts per chunk (about 50 interactions each) and how many chunk transactions may be in
+ * flight when adding to a database that has data: PostgreSQL commits two side by side while
+ * the next is generated, which bounds memory to three chunks of rows. A fresh database is
+ * loaded in one transaction, so there is a single writer.
+ */
+const CHUNKS = { sqlite: { contacts: 100, writers: 1 }, postgres: { contacts: 500, writers: 2 } } as const;
 
 export interface DemoOptions {
   contacts: number;
@@ -80,25 +94,37 @@ export async function generateDemo(
   workspace = await updateWorkspaceSettings(db.kysely, workspace, { competitors: DEMO_COMPETITORS }, now);
   const progressTotal = total * 2;
   const ctx = seedRows(workspace.id, seed, total, now, ids);
-  const interactions = await withBulkLoadCache(db.kysely, db.dialect, async () => {
-    const planner = new PeoplePlanner(ctx.companies, now);
+  const planner = new PeoplePlanner(ctx.companies, now);
+  let written = 0;
+  /** Generates the rows of contacts [start, end) (each from its own random stream, in order). */
+  const generate = (start: number, end: number) => {
     let count = 0;
-    let writing: Promise<void> = Promise.resolve();
-    for (let index = 0; index < total; index++) {
+    for (let index = start; index < end; index++) {
       const rng = forkRandom(seed, index);
       count += addContactRows(ctx, index, planner.plan(index, rng), rng);
-      if ((index + 1) % CHUNK !== 0 && index + 1 !== total) continue;
-      // One chunk is written while the next is generated (PostgreSQL works in its own process
-      // meanwhile). Chunks still commit in order, so parents (companies, items) come first.
-      await writing;
-      const done = index + 1;
-      writing = writeDemoRows(db.kysely, db.dialect, ctx.rows).then(() => options.onProgress?.(done, progressTotal));
-      // A failed write is reported at the next await; until then it must not count as unhandled.
-      writing.catch(() => undefined);
-      ctx.rows = emptyDemoRows();
     }
-    await writing;
-    return count;
+    const rows = ctx.rows;
+    ctx.rows = emptyDemoRows();
+    return { rows, count, contacts: end - start };
+  };
+  const report = (contacts: number) => {
+    written += contacts;
+    options.onProgress?.(written, progressTotal);
+  };
+  const interactions = await withBulkLoadCache(db, async () => {
+    if (await isWithoutInteractions(db.kysely)) {
+      // A fresh database: the whole demo in one transaction, indexes rebuilt at the end.
+      return bulkLoad(db, async (trx) => {
+        await insertDemoRows(trx, db, ctx.rows);
+        ctx.rows = emptyDemoRows();
+        return writeChunks(total, CHUNKS[db.dialect].contacts, 1, generate, (rows) => insertDemoRows(trx, db, rows), report);
+      });
+    }
+    // Companies and knowledge items are parents of every chunk's rows: committed before any chunk.
+    await writeDemoRows(db, ctx.rows);
+    ctx.rows = emptyDemoRows();
+    const { contacts: chunk, writers } = CHUNKS[db.dialect];
+    return writeChunks(total, chunk, writers, generate, (rows) => writeDemoRows(db, rows), report);
   });
 
   await analyzeDemoTables(db.kysely, db.dialect);
@@ -107,6 +133,41 @@ export async function generateDemo(
     options.onProgress?.(total + Math.round((done / Math.max(1, of)) * total), progressTotal);
   });
   return { workspace, contacts: total, interactions, seconds: Math.round((performance.now() - started) / 10) / 100 };
+}
+
+/**
+ * Generates and writes `total` contacts in chunks; up to `writers` writes stay in flight while
+ * the next chunk is generated (PostgreSQL works in its own processes meanwhile; SQLite writes
+ * synchronously). Returns the number of interactions.
+ */
+async function writeChunks(
+  total: number,
+  chunk: number,
+  writers: number,
+  generate: (start: number, end: number) => { rows: DemoRows; count: number; contacts: number },
+  write: (rows: DemoRows) => Promise<void>,
+  report: (contacts: number) => void,
+): Promise<number> {
+  // Writes in flight, oldest first.
+  const writing: Promise<void>[] = [];
+  let count = 0;
+  try {
+    for (let start = 0; start < total; start += chunk) {
+      const batch = generate(start, Math.min(total, start + chunk));
+      count += batch.count;
+      if (writing.length >= writers) await writing.shift();
+      const done = write(batch.rows).then(() => report(batch.contacts));
+      // A failed write is reported when awaited; until then it must not count as unhandled.
+      done.catch(() => undefined);
+      writing.push(done);
+    }
+    await Promise.all(writing);
+  } catch (error) {
+    // Let the other writes finish before the caller ends the transaction or closes connections.
+    await Promise.allSettled(writing);
+    throw error;
+  }
+  return count;
 }
 
 /** The context every contact is written with, and the rows every contact refers to: companies and knowledge items. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listContacts } from '../contacts/contacts.service.js';
 import type { Db } from '../db/database.js';
@@ -9,8 +10,8 @@ import { generateDemo } from './demo.service.js';
 
 const NOW = Date.parse('2025-06-02T11:30:00Z');
 
-async function fingerprint(db: Db, seed: number, contacts: number) {
-  const result = await generateDemo(db, { contacts, seed, now: NOW });
+async function fingerprint(db: Db, seed: number, contacts: number, slug?: string) {
+  const result = await generateDemo(db, { contacts, seed, now: NOW, slug });
   const people = await listContacts(db.kysely, result.workspace, {}, NOW);
   const k = db.kysely;
   const interactions = await k
@@ -144,6 +145,25 @@ describe.each(testDialects())('demo data on %s', (dialect) => {
     }
     const first = await k.selectFrom('contacts').select(['id', 'first_seen_at']).where('workspace_id', '=', ws.id).execute();
     expect(first.every((c) => c.first_seen_at !== null && c.first_seen_at < NOW)).toBe(true);
+  });
+
+  it('writes the same rows into a database that has data (chunk by chunk) as into a fresh one (in one load)', async () => {
+    const fresh = await fingerprint(db, 7, 60);
+    const again = await fingerprint(db, 7, 60, 'demo-2');
+    expect(again.contacts).toEqual(fresh.contacts);
+    expect(again.interactions).toEqual(fresh.interactions);
+    expect(again.counts).toEqual(fresh.counts);
+  });
+
+  it('leaves every index as the migrations made it after loading a fresh database', async () => {
+    const indexes = async () =>
+      dialect === 'sqlite'
+        ? (await sql<{ name: string; ddl: string | null }>`select name, sql as ddl from sqlite_master where type = 'index' order by name`.execute(db.kysely)).rows
+        : (await sql<{ name: string; ddl: string }>`select indexname as name, indexdef as ddl from pg_indexes where schemaname = current_schema() order by indexname`.execute(db.kysely)).rows;
+    const before = await indexes();
+    await generateDemo(db, { contacts: 5, seed: 2, now: NOW });
+    expect(await indexes()).toEqual(before);
+    expect(before.map((i) => i.name)).toContain('interactions_kind_time_idx');
   });
 
   it('refuses a bad count or seed, and a slug that is taken, naming the problem', async () => {

@@ -7,7 +7,8 @@ import type { ContactKind, Stage } from '../contacts/contacts.schema.js';
 import { computeStage } from '../contacts/stage.js';
 import type { BusinessClock } from '../metrics/business-time.js';
 import { computeContactMetrics, type ComputedMetrics } from '../metrics/contact-metrics.js';
-import { isSenderRole, type ContactInteraction, type MetricsSettings } from '../metrics/inputs.js';
+import { DAY_MS, isSenderRole, type ContactInteraction, type MetricsSettings } from '../metrics/inputs.js';
+import { RESPONSIVENESS_WINDOW_DAYS } from '../metrics/responsiveness.js';
 import { walkThread, type ThreadMessage, type Wait } from '../metrics/waits.js';
 import { readJson } from '../shared/json.js';
 import type { WorkspaceSettings } from '../workspaces/workspaces.schema.js';
@@ -17,7 +18,7 @@ import { scoreHealth, type HealthScore } from './score.js';
 export interface BatchRows {
   contacts: HealthContactRow[];
   participations: ParticipationRow[];
-  tags: { interaction_id: string; behavior: string }[];
+  /** The messages of the threads named by threadsToWalk(participations). */
   threadMessages: ThreadMessageRow[];
   snapshots: { contact_id: string; score: number | null }[];
 }
@@ -34,7 +35,7 @@ export function localDay(now: number, zone: string): string {
   return DateTime.fromMillis(now, { zone }).toISODate() as string;
 }
 
-/** Groups thread rows (one per sender) into messages, walks each thread once. */
+/** Groups thread rows into messages (an unthreaded email comes once per sender), walks each thread once. */
 export function walkThreads(rows: readonly ThreadMessageRow[], nudgeGapMs: number): Wait[] {
   const threads = new Map<string, Map<string, ThreadMessage>>();
   for (const r of rows) {
@@ -48,20 +49,34 @@ export function walkThreads(rows: readonly ThreadMessageRow[], nudgeGapMs: numbe
       m = { id: r.id, at: r.occurred_at, direction: r.direction as 'in' | 'out', isCloser: r.is_closer === 1, senders: [] };
       thread.set(r.id, m);
     }
-    if (r.sender !== null && !m.senders.includes(r.sender)) m.senders.push(r.sender);
+    if (r.senders !== null) for (const s of r.senders.split(',')) if (!m.senders.includes(s)) m.senders.push(s);
   }
   const waits: Wait[] = [];
   for (const [id, messages] of threads) waits.push(...walkThread(id, [...messages.values()], nudgeGapMs));
   return waits;
 }
 
-export function computeBatch(rows: BatchRows, settings: WorkspaceSettings, clock: BusinessClock, now: number, matchCompetitors: (t: string) => string[]): ContactResult[] {
-  const tagsOf = new Map<string, string[]>();
-  for (const t of rows.tags) {
-    const list = tagsOf.get(t.interaction_id);
-    if (list) list.push(t.behavior);
-    else tagsOf.set(t.interaction_id, [t.behavior]);
+/**
+ * The threads whose walk can change these contacts' responsiveness: those where one of them
+ * sent an inbound email in the window. Responsiveness counts only waits that started in the
+ * window, and such a wait (or a nudge in it) of contact C is an inbound email of C at or after
+ * the window's start; older threads hold only older waits.
+ */
+export function threadsToWalk(participations: readonly ParticipationRow[], now: number): string[] {
+  const since = now - RESPONSIVENESS_WINDOW_DAYS * DAY_MS;
+  const ids = new Set<string>();
+  for (const p of participations) {
+    if (p.thread_id !== null && p.kind === 'email' && p.direction === 'in' && p.automated === 0 && p.occurred_at >= since && isSenderRole(p.role)) {
+      ids.add(p.thread_id);
+    }
   }
+  return [...ids];
+}
+
+// Shared by every interaction whose tags were not read (nothing mutates a tag list).
+const NO_TAGS: string[] = [];
+
+export function computeBatch(rows: BatchRows, settings: WorkspaceSettings, clock: BusinessClock, now: number, matchCompetitors: (t: string) => string[]): ContactResult[] {
   const interactions = new Map<string, ContactInteraction[]>();
   // Emails without a thread are threads of their own.
   const loose: ThreadMessageRow[] = [];
@@ -75,14 +90,14 @@ export function computeBatch(rows: BatchRows, settings: WorkspaceSettings, clock
       role: p.role,
       sentiment: p.sentiment,
       text: p.text,
-      tags: tagsOf.get(p.id) ?? [],
+      tags: p.behaviors === null ? NO_TAGS : p.behaviors.split(','),
     };
     const list = interactions.get(p.contact_id);
     if (list) list.push(item);
     else interactions.set(p.contact_id, [item]);
     if (p.thread_id === null && p.kind === 'email' && p.automated === 0 && (p.direction === 'in' || p.direction === 'out')) {
       loose.push({ id: p.id, thread_id: `ix:${p.id}`, direction: p.direction, occurred_at: p.occurred_at, is_closer: p.is_closer,
-        sender: p.direction === 'in' && isSenderRole(p.role) ? p.contact_id : null });
+        senders: p.direction === 'in' && isSenderRole(p.role) ? p.contact_id : null });
     }
   }
   const waitsOf = new Map<string, Wait[]>();

@@ -1,7 +1,8 @@
 /**
  * Every query health needs. A batch of contacts (an id list, or an id range during a rescore)
- * costs five queries whatever its size: the contacts, their interactions, the behaviour tags,
- * the messages of their threads, and the recent snapshots. Row types stay in here.
+ * costs a handful of queries whatever its size: the contacts, their interactions (with the
+ * behaviour tags care reads), their recent snapshots, then the messages of the threads where
+ * they wrote during the responsiveness window. Row types stay in here.
  */
 import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -34,6 +35,8 @@ export interface ParticipationRow {
   thread_id: string | null;
   is_closer: number;
   text: string | null;
+  /** Comma-separated behaviour tags, or null where none was read (see listParticipations). */
+  behaviors: string | null;
 }
 
 export interface ThreadMessageRow {
@@ -42,7 +45,8 @@ export interface ThreadMessageRow {
   direction: string;
   occurred_at: number;
   is_closer: number;
-  sender: string | null;
+  /** Comma-separated contact ids of the senders of inbound mail; null for outbound mail. */
+  senders: string | null;
 }
 
 /** The batch's contacts as a condition on `column`. */
@@ -76,100 +80,89 @@ export function listHealthContacts(db: Db, workspaceId: string, selector: Contac
 }
 
 /**
- * The contacts' interactions before `now`, one row per (contact, interaction). The text is
- * read only where a metric needs it (their recent emails, when competitors are configured),
- * which keeps a full rescore from dragging every body through memory.
+ * The contacts' interactions before `now`, one row per (contact, interaction). Text and tags
+ * are read only where a metric looks at them, which keeps a full rescore from dragging every
+ * body and tag through memory: the text of inbound email since `since.text` (competitor
+ * mentions; null when none are configured), the tags of outbound interactions since
+ * `since.tags` (care). The tag lookup is correlated, so it runs only for those rows.
+ *
+ * `lateral` (PostgreSQL only) fetches each interaction by primary key in a LATERAL subquery.
+ * For a range of a large workspace's contacts the planner otherwise weighs a hash join over
+ * every interaction of the workspace against the lookups, and picks the scan unless it can
+ * spread the lookups over parallel workers: a full scan per batch makes a rescore quadratic.
  */
 export function listParticipations(
   db: Db,
   workspaceId: string,
   selector: ContactSelector,
   now: number,
-  textSince: number | null,
+  since: { text: number | null; tags: number },
+  lateral = false,
 ): Promise<ParticipationRow[]> {
   const text =
-    textSince === null
+    since.text === null
       ? sql<string | null>`null`
-      : sql<string | null>`case when i.direction = 'in' and i.kind = 'email' and i.occurred_at >= ${textSince} then i.body else null end`;
-  const q = db
-    .selectFrom('interaction_contacts as p')
-    .innerJoin('interactions as i', (j) => j.onRef('i.workspace_id', '=', 'p.workspace_id').onRef('i.id', '=', 'p.interaction_id'))
-    .select([
-      'p.contact_id',
-      'p.role',
-      'i.id',
-      'i.kind',
-      'i.direction',
-      'i.occurred_at',
-      'i.automated',
-      'i.sentiment',
-      'i.thread_id',
-      'i.is_closer',
-      text.as('text'),
-    ])
-    .where('p.workspace_id', '=', workspaceId)
-    .where('i.occurred_at', '<', now);
-  return q.where(contactFilter('p.contact_id', selector)).execute() as Promise<ParticipationRow[]>;
+      : sql<string | null>`case when i.direction = 'in' and i.kind = 'email' and i.occurred_at >= ${since.text} then i.body else null end`;
+  // string_agg: PostgreSQL, and SQLite from 3.44 on (better-sqlite3 bundles a later one).
+  const behaviors = sql<string | null>`case when i.direction = 'out' and i.automated = 0 and i.occurred_at >= ${since.tags} then (
+      select string_agg(b.behavior, ',') from interaction_behaviors b where b.workspace_id = p.workspace_id and b.interaction_id = p.interaction_id
+    ) else null end`;
+  const columns = ['i.id', 'i.kind', 'i.direction', 'i.occurred_at', 'i.automated', 'i.sentiment', 'i.thread_id', 'i.is_closer'] as const;
+  const participants = db.selectFrom('interaction_contacts as p').where('p.workspace_id', '=', workspaceId).where(contactFilter('p.contact_id', selector));
+  const q = lateral
+    ? participants
+        .innerJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('interactions as i')
+              .select([...columns, text.as('text'), behaviors.as('behaviors')])
+              .whereRef('i.workspace_id', '=', 'p.workspace_id')
+              .whereRef('i.id', '=', 'p.interaction_id')
+              .where('i.occurred_at', '<', now)
+              // LIMIT keeps PostgreSQL from flattening the subquery back into a join.
+              .limit(1)
+              .as('i'),
+          (join) => join.onTrue(),
+        )
+        .select(['p.contact_id', 'p.role', 'i.id', 'i.kind', 'i.direction', 'i.occurred_at', 'i.automated', 'i.sentiment', 'i.thread_id', 'i.is_closer', 'i.text', 'i.behaviors'])
+    : participants
+        .innerJoin('interactions as i', (j) => j.onRef('i.workspace_id', '=', 'p.workspace_id').onRef('i.id', '=', 'p.interaction_id'))
+        .select(['p.contact_id', 'p.role', ...columns, text.as('text'), behaviors.as('behaviors')])
+        .where('i.occurred_at', '<', now);
+  return q.execute() as Promise<ParticipationRow[]>;
 }
 
 /**
- * Behaviour tags of the contacts' interactions. Direction and window are applied in memory
- * (care reads outbound interactions of the last 180 days), which spares a join on the
- * interactions table.
+ * Senders are a correlated lookup by primary key rather than a join: joined, PostgreSQL may
+ * hash the whole workspace's participants for a few thousand messages. Recipients (to, cc,
+ * bcc) are never senders.
  */
-export function listContactTags(db: Db, workspaceId: string, selector: ContactSelector) {
-  const q = db
-    .selectFrom('interaction_contacts as p')
-    .innerJoin('interaction_behaviors as b', (j) => j.onRef('b.workspace_id', '=', 'p.workspace_id').onRef('b.interaction_id', '=', 'p.interaction_id'))
-    .select(['b.interaction_id', 'b.behavior'])
-    .distinct()
-    .where('p.workspace_id', '=', workspaceId);
-  return q.where(contactFilter('p.contact_id', selector)).execute() as Promise<{ interaction_id: string; behavior: string }[]>;
-}
-
-/**
- * Every message that counts for §4.1 (non-automated, non-internal email before `now`) in the
- * threads the contacts take part in, with its senders: one row per sender, a null sender for
- * outbound mail. Recipients (to, cc, bcc) are never senders.
- */
-export function listThreadMessages(db: Db, workspaceId: string, selector: ContactSelector, now: number): Promise<ThreadMessageRow[]> {
-  let threads = db
-    .selectFrom('interaction_contacts as p2')
-    .innerJoin('interactions as i2', (j) => j.onRef('i2.workspace_id', '=', 'p2.workspace_id').onRef('i2.id', '=', 'p2.interaction_id'))
-    .select('i2.thread_id')
-    .distinct()
-    .where('p2.workspace_id', '=', workspaceId)
-    .where('i2.kind', '=', 'email')
-    .where('i2.thread_id', 'is not', null);
-  threads = threads.where(contactFilter('p2.contact_id', selector));
-  // Joined as a derived table rather than `thread_id in (…)`: with IN, SQLite prefers scanning
-  // every email of the workspace by kind, which makes a rescore quadratic.
-  return db
-    .selectFrom(threads.as('t'))
-    .innerJoin('interactions as i', (j) => j.on('i.workspace_id', '=', workspaceId).onRef('i.thread_id', '=', 't.thread_id'))
-    .leftJoin('interaction_contacts as p', (j) =>
-      j.onRef('p.workspace_id', '=', 'i.workspace_id').onRef('p.interaction_id', '=', 'i.id').on('i.direction', '=', 'in').on('p.role', 'not in', ['to', 'cc', 'bcc']),
-    )
-    .select(['i.id', 'i.thread_id', 'i.direction', 'i.occurred_at', 'i.is_closer', 'p.contact_id as sender'])
-    .where('i.kind', '=', 'email')
-    .where('i.automated', '=', 0)
-    .where('i.direction', 'in', ['in', 'out'])
-    .where('i.occurred_at', '<', now)
-    .execute() as Promise<ThreadMessageRow[]>;
-}
-
 function threadMessages(db: Db, workspaceId: string, now: number) {
+  const senders = sql<string | null>`case when i.direction = 'in' then (
+      select string_agg(p.contact_id, ',') from interaction_contacts p
+      where p.workspace_id = i.workspace_id and p.interaction_id = i.id and p.role not in ('to', 'cc', 'bcc')
+    ) else null end`;
   return db
     .selectFrom('interactions as i')
-    .leftJoin('interaction_contacts as p', (j) =>
-      j.onRef('p.workspace_id', '=', 'i.workspace_id').onRef('p.interaction_id', '=', 'i.id').on('i.direction', '=', 'in').on('p.role', 'not in', ['to', 'cc', 'bcc']),
-    )
-    .select(['i.id', 'i.thread_id', 'i.direction', 'i.occurred_at', 'i.is_closer', 'p.contact_id as sender'])
+    .select(['i.id', 'i.thread_id', 'i.direction', 'i.occurred_at', 'i.is_closer', senders.as('senders')])
     .where('i.workspace_id', '=', workspaceId)
     .where('i.kind', '=', 'email')
     .where('i.automated', '=', 0)
     .where('i.direction', 'in', ['in', 'out'])
     .where('i.occurred_at', '<', now);
+}
+
+/** Thread ids per query: far below SQLite's bound-parameter limit, and an index lookup per id on both engines. */
+const THREADS_PER_QUERY = 1000;
+
+/** Every message that counts for §4.1 (non-automated, non-internal email before `now`) in these threads. */
+export async function listThreadMessages(db: Db, workspaceId: string, threadIds: readonly string[], now: number): Promise<ThreadMessageRow[]> {
+  const rows: ThreadMessageRow[] = [];
+  for (let i = 0; i < threadIds.length; i += THREADS_PER_QUERY) {
+    const found = await threadMessages(db, workspaceId, now).where('i.thread_id', 'in', threadIds.slice(i, i + THREADS_PER_QUERY)).execute();
+    for (const row of found) rows.push(row as ThreadMessageRow);
+  }
+  return rows;
 }
 
 /**
@@ -206,6 +199,22 @@ export function listRecentSnapshots(db: Db, workspaceId: string, selector: Conta
     .where('day', '>=', sinceDay)
     .where('day', '<', beforeDay);
   return q.where(contactFilter('contact_id', selector)).execute() as Promise<{ contact_id: string; score: number | null }[]>;
+}
+
+/** When the least recently scored contact of the workspace was scored; null when none was. */
+export async function findOldestHealthComputedAt(db: Db, workspaceId: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('contact_health')
+    .select('computed_at')
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('computed_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.computed_at ?? null;
+}
+
+export async function hasContacts(db: Db, workspaceId: string): Promise<boolean> {
+  return !!(await db.selectFrom('contacts').select('id').where('workspace_id', '=', workspaceId).limit(1).executeTakeFirst());
 }
 
 export interface ContactHealthRow {

@@ -9,78 +9,26 @@ import { resolveContactId } from '../contacts/contacts.service.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
-import { makeBusinessClock, type BusinessClock } from '../metrics/business-time.js';
-import { makeCompetitorMatcher } from '../metrics/engagement.js';
+import { makeBusinessClock } from '../metrics/business-time.js';
 import { DAY_MS } from '../metrics/inputs.js';
 import type { ContactHealth, OpenWait } from '../metrics/metrics.types.js';
 import { RESPONSIVENESS_WINDOW_DAYS } from '../metrics/responsiveness.js';
 import { toIso } from '../shared/time.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
-import { computeBatch, localDay, walkThreads, type BatchRows, type ContactResult } from './health.compute.js';
+import { computeSelected, scoreSelected, toolsFor } from './health.batch.js';
+import { localDay, walkThreads } from './health.compute.js';
 import {
   countContacts,
   listContactIdPage,
   listHealthContacts,
   listInteractionSubjects,
-  listContactTags,
-  listParticipations,
   listPrimaryEmails,
-  listRecentSnapshots,
-  listThreadMessages,
   listThreadMessagesWithRecentInbound,
   listThreadSubjects,
   upsertContactHealth,
-  type ContactHealthRow,
-  type ContactSelector,
 } from './health.repo.js';
 
 type K = Kysely<Database>;
-
-interface Tools {
-  clock: BusinessClock;
-  matchCompetitors: (text: string) => string[];
-}
-
-function toolsFor(ws: Workspace): Tools {
-  return {
-    clock: makeBusinessClock(ws.settings.time_zone, ws.settings.business_hours),
-    matchCompetitors: makeCompetitorMatcher(ws.settings.competitors),
-  };
-}
-
-async function loadSelected(db: K, ws: Workspace, selector: ContactSelector, now: number): Promise<BatchRows> {
-  const today = localDay(now, ws.settings.time_zone);
-  const monthAgo = localDay(now - 30 * DAY_MS, ws.settings.time_zone);
-  const textSince = ws.settings.competitors.length > 0 ? now - 90 * DAY_MS : null;
-  const [contacts, participations, tags, threadMessages, snapshots] = await Promise.all([
-    listHealthContacts(db, ws.id, selector),
-    listParticipations(db, ws.id, selector, now, textSince),
-    listContactTags(db, ws.id, selector),
-    listThreadMessages(db, ws.id, selector, now),
-    listRecentSnapshots(db, ws.id, selector, monthAgo, today),
-  ]);
-  return { contacts, participations, tags, threadMessages, snapshots };
-}
-
-async function computeSelected(db: K, ws: Workspace, selector: ContactSelector, now: number, tools: Tools): Promise<ContactResult[]> {
-  const rows = await loadSelected(db, ws, selector, now);
-  return computeBatch(rows, ws.settings, tools.clock, now, tools.matchCompetitors);
-}
-
-function toRow(ws: Workspace, r: ContactResult, now: number): ContactHealthRow {
-  return {
-    workspace_id: ws.id,
-    contact_id: r.contact.id,
-    score: r.health.score,
-    status: r.health.status,
-    slipping: r.health.slipping ? 1 : 0,
-    stage: r.stage,
-    last_touch_at: r.computed.detail.attention.last_touch_at,
-    metrics: JSON.stringify(r.computed.metrics),
-    factors: JSON.stringify(r.health.factors),
-    computed_at: now,
-  };
-}
 
 /** Recomputes and stores contact_health and today's snapshot for these contacts. */
 export async function refreshContactHealth(db: K, ws: Workspace, contactIds: string[], now: number): Promise<void> {
@@ -89,45 +37,81 @@ export async function refreshContactHealth(db: K, ws: Workspace, contactIds: str
   const tools = toolsFor(ws);
   const day = localDay(now, ws.settings.time_zone);
   for (let i = 0; i < ids.length; i += 500) {
-    const results = await computeSelected(db, ws, { ids: ids.slice(i, i + 500) }, now, tools);
-    await db.transaction().execute((trx) => upsertContactHealth(trx, results.map((r) => toRow(ws, r, now)), day));
+    const rows = await scoreSelected(db, ws, { ids: ids.slice(i, i + 500) }, now, tools);
+    await db.transaction().execute((trx) => upsertContactHealth(trx, rows, day));
   }
 }
 
-/** Recomputes every contact of the workspace, in batches of contacts by id. */
+export interface RescoreOptions {
+  /** Contacts per batch (default 1000); tests use small batches to cross batch boundaries. */
+  batchSize?: number;
+  /** Stops between batches (the server shutting down); each finished batch stays stored. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Recomputes every contact of the workspace, in batches of contacts by id.
+ * @throws AbortError when `signal` aborts.
+ */
 export async function rescoreWorkspace(
   db: Db,
   ws: Workspace,
   now: number,
   onProgress?: (done: number, total: number) => void,
+  options: RescoreOptions = {},
 ): Promise<{ contacts: number; seconds: number }> {
   const started = performance.now();
   const k = db.kysely;
   const total = Number((await countContacts(k, ws.id)).n);
   const tools = toolsFor(ws);
   const day = localDay(now, ws.settings.time_zone);
-  const pageSize = 2000;
+  const pageSize = options.batchSize ?? 1000;
+  const postgres = db.dialect === 'postgres';
+  // Batches scored ahead of the one being written. PostgreSQL works in its own processes: two
+  // batches load (one server process each) while this one is computed and written. SQLite
+  // answers synchronously, so reading ahead would only hold more rows in memory.
+  const ahead = postgres ? 2 : 0;
+  // Pages of ids are read one after the other (each starts after the last id of the previous).
+  let after: string | null = null;
+  let pages: Promise<unknown> = Promise.resolve();
+  const next = () => {
+    const page = pages.then(async () => {
+      const ids = await listContactIdPage(k, ws.id, after, pageSize);
+      if (ids.length === 0) return null;
+      after = ids[ids.length - 1]!.id;
+      return { from: ids[0]!.id, to: after, size: ids.length };
+    });
+    pages = page;
+    const batch = page.then(async (p) => p && { size: p.size, rows: await scoreSelected(k, ws, { from: p.from, to: p.to }, now, tools, postgres) });
+    // A rejected read-ahead is reported when awaited; until then it must not crash the process.
+    batch.catch(() => undefined);
+    return batch;
+  };
+  const scoring = Array.from({ length: ahead + 1 }, next);
+  let writing: Promise<void> = Promise.resolve();
   let done = 0;
   onProgress?.(0, total);
-  // The next batch loads while this one is computed and written: on PostgreSQL the reads and
-  // the writes then run on two connections at once.
-  const load = async (after: string | null) => {
-    const page = await listContactIdPage(k, ws.id, after, pageSize);
-    if (page.length === 0) return null;
-    const selector = { from: page[0]!.id, to: page[page.length - 1]!.id };
-    return { selector, size: page.length, rows: await loadSelected(k, ws, selector, now) };
-  };
-  let next = load(null);
-  for (;;) {
-    const batch = await next;
-    if (!batch) break;
-    next = load(batch.selector.to);
-    // A rejected prefetch is reported when awaited; until then it must not crash the process.
-    next.catch(() => undefined);
-    const results = computeBatch(batch.rows, ws.settings, tools.clock, now, tools.matchCompetitors);
-    await k.transaction().execute((trx) => upsertContactHealth(trx, results.map((r) => toRow(ws, r, now)), day));
-    done += batch.size;
-    onProgress?.(done, total);
+  try {
+    for (;;) {
+      const batch = await scoring.shift()!;
+      if (!batch) break;
+      options.signal?.throwIfAborted();
+      scoring.push(next());
+      // The previous batch's write commits while this one was scored.
+      await writing;
+      writing = k
+        .transaction()
+        .execute((trx) => upsertContactHealth(trx, batch.rows, day))
+        .then(() => {
+          done += batch.size;
+          onProgress?.(done, total);
+        });
+      writing.catch(() => undefined);
+    }
+    await writing;
+  } finally {
+    // Work still in flight must end before the caller may close the database.
+    await Promise.allSettled([...scoring, writing]);
   }
   return { contacts: done, seconds: (performance.now() - started) / 1000 };
 }

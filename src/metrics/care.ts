@@ -2,6 +2,8 @@
 import { BEHAVIORS, GIVE_TAGS, type Tag } from '../interactions/interactions.schema.js';
 import { DAY_MS, inWindow, type ContactInteraction } from './inputs.js';
 
+export const CARE_WINDOW_DAYS = 180;
+
 export interface Care {
   behaviors_180d: Record<string, number>;
   gives_180d: number;
@@ -11,7 +13,7 @@ export interface Care {
 }
 
 export function computeCare(interactions: readonly ContactInteraction[], now: number): Care {
-  const from = now - 180 * DAY_MS;
+  const from = now - CARE_WINDOW_DAYS * DAY_MS;
   const behaviors: Record<string, number> = Object.fromEntries(BEHAVIORS.map((b) => [b, 0]));
   let gives = 0;
   let asks = 0;

@@ -18,6 +18,16 @@ export function makeCompetitorMatcher(competitors: readonly string[]): (text: st
 }
 
 /**
+ * Floating-point addition is not associative: summed in the order the rows happened to come
+ * from the database, one mean could differ in its last digit between SQLite and PostgreSQL.
+ */
+function sortedSum(values: number[]): number {
+  let sum = 0;
+  for (const v of values.sort((a, b) => a - b)) sum += v;
+  return sum;
+}
+
+/**
  * Inbound rates count emails and messages they sent; sentiment and competitor mentions read
  * their emails (SPEC §4.1–4.3 are about email). `start` is the relationship start (§4.4).
  */
@@ -31,8 +41,7 @@ export function computeEngagement(
   const from90 = now - 90 * DAY_MS;
   let recent = 0;
   let baseline = 0;
-  let sentimentSum = 0;
-  let sentimentCount = 0;
+  const sentiments: number[] = [];
   let mentions = 0;
   const named = new Set<string>();
   for (const i of interactions) {
@@ -42,10 +51,7 @@ export function computeEngagement(
     if (recentOne) recent += 1;
     if (start !== null && inWindow(i.at, start, start + honeymoonDays * DAY_MS)) baseline += 1;
     if (i.kind !== 'email' || !recentOne) continue;
-    if (i.sentiment !== null && Number.isFinite(i.sentiment)) {
-      sentimentSum += i.sentiment;
-      sentimentCount += 1;
-    }
+    if (i.sentiment !== null && Number.isFinite(i.sentiment)) sentiments.push(i.sentiment);
     if (i.text) {
       const found = matchCompetitors(i.text);
       if (found.length > 0) {
@@ -57,8 +63,9 @@ export function computeEngagement(
   return {
     inbound_per_30d: recent / 3,
     baseline_inbound_per_30d: start === null ? null : (baseline * 30) / honeymoonDays,
-    sentiment_90d: sentimentCount === 0 ? null : sentimentSum / sentimentCount,
+    sentiment_90d: sentiments.length === 0 ? null : sortedSum(sentiments) / sentiments.length,
     competitor_mentions_90d: mentions,
-    competitors_named: [...named],
+    // Sorted: the order rows come from the database must not change the explanation.
+    competitors_named: [...named].sort(),
   };
 }

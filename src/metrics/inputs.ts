@@ -32,7 +32,7 @@ export interface ContactInteraction {
   sentiment: number | null;
   /** The message's own text; loaders may leave it null where no metric reads it. */
   text: string | null;
-  /** Behaviour tags (and `ask`). */
+  /** Behaviour tags (and `ask`); loaders may leave them empty where no metric reads them (care reads ours of the last 180 days). */
   tags: string[];
 }
 

@@ -61,11 +61,13 @@ export function registerHealthCommands(program: Command): void {
     .description('recompute the health of every contact of the workspace and keep today’s snapshot')
     .action(async (_opts: unknown, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const { rescoreWorkspace } = await import('../../health/health.service.js');
+        const [{ rescoreWorkspace }, { watchWorkspace }] = await Promise.all([import('../../health/health.service.js'), import('../../webhooks/change-events.js')]);
         const showProgress = !ctx.json && process.stderr.isTTY;
+        const watch = await watchWorkspace(ctx.db.kysely, ctx.ws, ctx.now, { waits: false });
         const result = await rescoreWorkspace(ctx.db, ctx.ws, ctx.now, (done, total) => {
           if (showProgress) process.stderr.write(`\rrescoring ${done}/${total} contacts`);
         });
+        await watch.finish();
         if (showProgress) process.stderr.write('\n');
         emit(ctx, result, () => `Rescored ${result.contacts} contacts in ${result.seconds.toFixed(1)} s.`);
       });

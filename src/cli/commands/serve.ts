@@ -19,11 +19,12 @@ export function registerServeCommands(program: Command): void {
     .addOption(new Option('--secure-cookies', 'mark session cookies Secure (when served over HTTPS)'))
     .action(async (opts: ServeOptions, command: Command) => {
       await withDb(command, async (ctx) => {
-        const [{ buildServer }, { readEnv }, { listWorkspaces }, { countUsers }] = await Promise.all([
+        const [{ buildServer }, { readEnv }, { listWorkspaces }, { countUsers }, { startDailyRescore }] = await Promise.all([
           import('../../http/server.js'),
           import('../../config.js'),
           import('../../workspaces/workspaces.service.js'),
           import('../../auth/auth.repo.js'),
+          import('../../health/health.scheduler.js'),
         ]);
         // With --now the clock starts at that instant and runs on (demos, reproducible runs).
         const offset = ctx.now - Date.now();
@@ -50,11 +51,15 @@ export function registerServeCommands(program: Command): void {
           lines.push(`No account yet: sign up the first owner at ${url}/ or run rapport user create EMAIL --role owner --password-env VAR`);
         }
         process.stderr.write(`${lines.join('\n')}\n`);
+        // Health ages by the day even without new mail: rescore each workspace once per local day.
+        const stopRescore = startDailyRescore(ctx.db, { now, onError: (error) => app.log.error(error) });
         await new Promise<void>((resolve) => {
           const stop = () => {
             process.off('SIGINT', stop);
             process.off('SIGTERM', stop);
-            app.close().then(() => resolve(), () => resolve());
+            stopRescore()
+              .then(() => app.close())
+              .then(() => resolve(), () => resolve());
           };
           process.on('SIGINT', stop);
           process.on('SIGTERM', stop);
