@@ -8,7 +8,7 @@ import { buildWorkspace } from '../test/factories.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { importPaths } from './import.service.js';
 import { readMbox } from './mail/mbox-reader.js';
-import { shuffled } from './mail/test-mbox.js';
+import { generateMessages, shuffled, toMbox } from './mail/test-mbox.js';
 import { CORPORA } from '../test/corpora.js';
 
 const NOW = Date.parse('2025-03-06T12:00:00Z');
@@ -123,6 +123,14 @@ describe.each(testDialects())('mail import on %s', (dialect) => {
     const second = await importPaths(db, ws, [path], NOW, { workers: 0 });
     expect(second).toMatchObject({ read: 4, imported: 0, duplicates: 4, contacts_created: 0 });
     expect(await db.kysely.selectFrom('interactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()).toEqual({ n: 4 });
+  });
+
+  it('imports only the new messages of a mailbox whose second half was imported before', async () => {
+    const messages = [...generateMessages(3000, 5)];
+    expect(await importPaths(db, ws, [write(toMbox(messages.slice(1500)))], NOW, { workers: 0 })).toMatchObject({ read: 1500, imported: 1500 });
+    const whole = await importPaths(db, ws, [write(toMbox(messages))], NOW, { workers: 0 });
+    expect(whole).toMatchObject({ read: 3000, imported: 1500, duplicates: 1500, malformed: 0 });
+    expect(await db.kysely.selectFrom('interactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()).toEqual({ n: 3000 });
   });
 
   it('never makes contacts of automated senders; records them as automated', async () => {

@@ -92,14 +92,16 @@ describe('import killed with SIGKILL', () => {
     const mbox = join(dir, 'big.mbox');
     await writeGeneratedMbox(mbox, 20_000, 7);
 
+    // The clean import runs beside the killed ones: they share nothing but the mbox.
     const cleanFile = await freshDb('clean.db');
-    const clean = await runChild(cleanFile, mbox);
+    const killedFile = await freshDb('killed.db');
+    const killedRuns = async () => {
+      for (const after of [1, 5, 12]) expect(await runChild(killedFile, mbox, after)).toBeNull();
+      return runChild(killedFile, mbox);
+    };
+    const [clean, resumed] = await Promise.all([runChild(cleanFile, mbox), killedRuns()]);
     expect(clean).toMatchObject({ read: 20_000, malformed: 0 });
     expect(clean!.imported).toBe(20_000 - clean!.duplicates);
-
-    const killedFile = await freshDb('killed.db');
-    for (const after of [1, 5, 12]) expect(await runChild(killedFile, mbox, after)).toBeNull();
-    const resumed = await runChild(killedFile, mbox);
     // The summary of the resumed run describes the whole file.
     expect(resumed).toMatchObject({ read: 20_000, imported: clean!.imported, duplicates: clean!.duplicates, contacts_created: clean!.contacts_created, threads: clean!.threads });
 

@@ -14,18 +14,21 @@ export class FastBlob {
   readonly type: string;
 
   constructor(parts: Iterable<Uint8Array | ArrayBuffer | string> = [], options: { type?: string } = {}) {
-    const arrays: Uint8Array[] = [];
+    const list = Array.isArray(parts) ? (parts as (Uint8Array | ArrayBuffer | string)[]) : [...parts];
     let size = 0;
-    for (const p of parts) {
-      const a = typeof p === 'string' ? encoder.encode(p) : p instanceof Uint8Array ? p : new Uint8Array(p);
-      arrays.push(a);
-      size += a.byteLength;
-    }
+    for (const p of list) size += typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength;
     const bytes = new Uint8Array(size);
     let at = 0;
-    for (const a of arrays) {
-      bytes.set(a, at);
-      at += a.byteLength;
+    for (const p of list) {
+      if (typeof p !== 'string') {
+        bytes.set(p instanceof Uint8Array ? p : new Uint8Array(p), at);
+        at += p.byteLength;
+      } else if (p.length === 1 && p.charCodeAt(0) < 0x80) {
+        // postal-mime adds every line's '\n' as a part of its own: no encoder call for those.
+        bytes[at++] = p.charCodeAt(0);
+      } else {
+        at += encoder.encodeInto(p, bytes.subarray(at)).written;
+      }
     }
     this.#bytes = bytes;
     this.type = options.type ?? '';

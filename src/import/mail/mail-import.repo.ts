@@ -1,23 +1,19 @@
-/** Every query of the mail import: progress rows, identity look-ups, batched inserts. */
-import type { Kysely, Transaction } from 'kysely';
+/**
+ * Every query of the mail import: progress rows, and the batch writes as a MailStore, here for
+ * PostgreSQL (SQLite: mail-import.sqlite.ts). On PostgreSQL keys and rows travel as one array
+ * parameter per column (`= any($n)`, `unnest`): a batch is a few statements whatever its size,
+ * where multi-row VALUES lists cost a parse and plan of thousands of parameters per chunk.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { ImportsTable } from '../import.table.js';
+import type { ImportsTable, ThreadSubjectKeysTable } from '../import.table.js';
 import type { InteractionRow } from '../../interactions/interactions.repo.js';
-import { lowerFirstSeen } from '../../contacts/contacts.repo.js';
-import { kyselyThreadStore, type ThreadStore } from './threading.repo.js';
+import type { InteractionBehaviorsTable, InteractionContactsTable, InteractionRefsTable } from '../../interactions/interactions.table.js';
+import { nameFromEmail, type PersonRef } from '../../contacts/contacts.service.js';
+import type { IdGenerator } from '../../shared/ids.js';
+import { postgresThreadStore, type ThreadStore } from './threading.repo.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** Rows per multi-row INSERT: under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
-function chunkRows(columns: number): number {
-  return Math.max(1, Math.floor(16_000 / columns));
-}
-
-export function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export function findImportRow(db: Db, workspaceId: string, path: string) {
   return db.selectFrom('imports').selectAll().where('workspace_id', '=', workspaceId).where('path', '=', path).executeTakeFirst();
@@ -55,20 +51,6 @@ export async function saveImportProgress(
     .execute();
 }
 
-export async function findKnownIdentities(db: Db, workspaceId: string, identities: string[]): Promise<Set<string>> {
-  const known = new Set<string>();
-  for (const part of chunks(identities, 500)) {
-    const rows = await db
-      .selectFrom('interactions')
-      .select('identity')
-      .where('workspace_id', '=', workspaceId)
-      .where('identity', 'in', part)
-      .execute();
-    for (const r of rows) known.add(r.identity);
-  }
-  return known;
-}
-
 export async function listKnowledgeUrls(db: Db, workspaceId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('knowledge_items')
@@ -81,19 +63,61 @@ export async function listKnowledgeUrls(db: Db, workspaceId: string): Promise<st
 
 export interface MailRows {
   interactions: InteractionRow[];
-  participants: { workspace_id: string; interaction_id: string; contact_id: string; role: string }[];
-  refs: { workspace_id: string; ref_message_id: string; interaction_id: string }[];
-  tags: { workspace_id: string; interaction_id: string; behavior: string; origin: string }[];
-  subjectKeys: { workspace_id: string; subject_key: string; counterpart: string; occurred_at: number; interaction_id: string }[];
+  participants: InteractionContactsTable[];
+  refs: InteractionRefsTable[];
+  tags: InteractionBehaviorsTable[];
+  subjectKeys: ThreadSubjectKeysTable[];
 }
 
-/** Multi-row inserts of one batch, inside the caller's transaction. */
-export async function insertMailRows(db: Db, rows: MailRows) {
-  for (const part of chunks(rows.interactions, chunkRows(24))) await db.insertInto('interactions').values(part).execute();
-  for (const part of chunks(rows.participants, chunkRows(4))) await db.insertInto('interaction_contacts').values(part).execute();
-  for (const part of chunks(rows.refs, chunkRows(3))) await db.insertInto('interaction_refs').values(part).execute();
-  for (const part of chunks(rows.tags, chunkRows(4))) await db.insertInto('interaction_behaviors').values(part).execute();
-  for (const part of chunks(rows.subjectKeys, chunkRows(5))) await db.insertInto('thread_subject_keys').values(part).execute();
+export type PgType = 'text' | 'int4' | 'int8' | 'float8';
+
+/** One INSERT of all the rows, a column per array parameter. `columns` names every column of the row type. */
+async function insertUnnest<R>(db: Db, table: string, columns: { [K in keyof R]-?: PgType }, rows: R[]) {
+  if (rows.length === 0) return;
+  const names = Object.keys(columns) as (keyof R & string)[];
+  const arrays = names.map((c) => sql`${rows.map((r) => r[c])}::${sql.raw(columns[c])}[]`);
+  await sql`insert into ${sql.table(table)} (${sql.join(names.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(db);
+}
+
+/** Every column of an interaction row (the type makes the compiler check the list), with its PostgreSQL type. */
+export const INTERACTION_COLUMNS: { [K in keyof InteractionRow]-?: PgType } = {
+  workspace_id: 'text',
+  id: 'text',
+  identity: 'text',
+  kind: 'text',
+  direction: 'text',
+  occurred_at: 'int8',
+  date_inferred: 'int4',
+  subject: 'text',
+  subject_key: 'text',
+  excerpt: 'text',
+  body: 'text',
+  word_count: 'int4',
+  is_closer: 'int4',
+  sentiment: 'float8',
+  automated: 'int4',
+  source: 'text',
+  from_address: 'text',
+  message_id: 'text',
+  in_reply_to: 'text',
+  refs: 'text',
+  thread_id: 'text',
+  attachments: 'text',
+  created_by: 'text',
+  created_at: 'int8',
+};
+
+/**
+ * The contacts a batch asks for (SPEC §3.2): one per lower-cased address, named by the first
+ * occurrence (its display name, else one made from the address), as upsertContacts does.
+ */
+export function wantedContacts(people: PersonRef[]): Map<string, string> {
+  const names = new Map<string, string | null>();
+  for (const p of people) {
+    const email = p.email.trim().toLowerCase();
+    if (email && !names.has(email)) names.set(email, p.name?.trim() || null);
+  }
+  return new Map([...names].map(([email, name]) => [email, name || nameFromEmail(email)]));
 }
 
 /** Distinct threads of the messages whose source starts with `prefix`. */
@@ -109,25 +133,63 @@ export async function countThreadsOfSource(db: Db, workspaceId: string, source: 
   return Number(row?.n ?? 0);
 }
 
-/**
- * The writes of one batch (and the identity look-ups), inside the caller's transaction: these
- * Kysely queries for any dialect, or prepared statements on SQLite (mail-import.sqlite.ts).
- */
+/** The writes of one batch (and the identity look-ups), inside the caller's transaction. */
 export interface MailStore {
   findKnownIdentities(identities: string[]): Promise<Set<string>>;
+  /** Address → contact id, creating the missing contacts (wantedContacts). */
+  upsertContacts(people: PersonRef[], now: number, ids: IdGenerator): Promise<{ byEmail: Map<string, string>; created: string[] }>;
   insertRows(rows: MailRows): Promise<void>;
-  /** Moves first_seen_at earlier (never later) for the contacts listed under each time. */
-  lowerFirstSeen(byTime: Map<number, string[]>): Promise<void>;
+  /** Moves first_seen_at earlier (never later). */
+  lowerFirstSeen(at: Map<string, number>): Promise<void>;
   threads: ThreadStore;
 }
 
-export function kyselyMailStore(db: Db, ws: string): MailStore {
+export function postgresMailStore(db: Db, ws: string): MailStore {
   return {
-    findKnownIdentities: (identities) => findKnownIdentities(db, ws, identities),
-    insertRows: (rows) => insertMailRows(db, rows),
-    async lowerFirstSeen(byTime) {
-      for (const [at, contactIds] of byTime) await lowerFirstSeen(db, ws, contactIds, at);
+    async findKnownIdentities(identities) {
+      if (identities.length === 0) return new Set();
+      const { rows } = await sql<{ identity: string }>`select identity from interactions where workspace_id = ${ws} and identity = any(${identities}::text[])`.execute(db);
+      return new Set(rows.map((r) => r.identity));
     },
-    threads: kyselyThreadStore(db, ws),
+    async upsertContacts(people, now, ids) {
+      const wanted = wantedContacts(people);
+      const byEmail = new Map<string, string>();
+      if (wanted.size === 0) return { byEmail, created: [] };
+      const { rows } = await sql<{ email: string; contact_id: string }>`select email, contact_id from contact_emails where workspace_id = ${ws} and email = any(${[...wanted.keys()]}::text[])`.execute(db);
+      for (const r of rows) byEmail.set(r.email, r.contact_id);
+      const created: { id: string; email: string; name: string }[] = [];
+      for (const [email, name] of wanted) {
+        if (byEmail.has(email)) continue;
+        const id = ids('ct');
+        byEmail.set(email, id);
+        created.push({ id, email, name });
+      }
+      if (created.length > 0) {
+        await sql`insert into contacts (workspace_id, id, name, kind, tags, phones, lost, version, created_at, updated_at)
+          select ${ws}, id, name, 'customer', '[]', '[]', 0, 1, ${now}, ${now} from unnest(${created.map((c) => c.id)}::text[], ${created.map((c) => c.name)}::text[]) as c (id, name)`.execute(db);
+        await sql`insert into contact_emails (workspace_id, email, contact_id, is_primary)
+          select ${ws}, email, id, 1 from unnest(${created.map((c) => c.email)}::text[], ${created.map((c) => c.id)}::text[]) as c (email, id)`.execute(db);
+      }
+      return { byEmail, created: created.map((c) => c.id) };
+    },
+    async insertRows(rows) {
+      await insertUnnest(db, 'interactions', INTERACTION_COLUMNS, rows.interactions);
+      await insertUnnest(db, 'interaction_contacts', { workspace_id: 'text', interaction_id: 'text', contact_id: 'text', role: 'text' }, rows.participants);
+      await insertUnnest(db, 'interaction_refs', { workspace_id: 'text', ref_message_id: 'text', interaction_id: 'text' }, rows.refs);
+      await insertUnnest(db, 'interaction_behaviors', { workspace_id: 'text', interaction_id: 'text', behavior: 'text', origin: 'text' }, rows.tags);
+      await insertUnnest(
+        db,
+        'thread_subject_keys',
+        { workspace_id: 'text', subject_key: 'text', counterpart: 'text', occurred_at: 'int8', interaction_id: 'text' },
+        rows.subjectKeys,
+      );
+    },
+    async lowerFirstSeen(at) {
+      if (at.size === 0) return;
+      await sql`update contacts c set first_seen_at = f.at
+        from unnest(${[...at.keys()]}::text[], ${[...at.values()]}::int8[]) as f (id, at)
+        where c.workspace_id = ${ws} and c.id = f.id and (c.first_seen_at is null or c.first_seen_at > f.at)`.execute(db);
+    },
+    threads: postgresThreadStore(db, ws),
   };
 }

@@ -9,7 +9,7 @@ installFastBlob();
 
 const ctx = workerData as ParseContext;
 
-parentPort?.on('message', async (request: ParseRequest) => {
+async function answer(request: ParseRequest) {
   const results = [];
   for (const item of request.items) {
     try {
@@ -18,5 +18,13 @@ parentPort?.on('message', async (request: ParseRequest) => {
       results.push({ ok: false as const, reason: `parser failure: ${(error as Error).message}` });
     }
   }
-  parentPort!.postMessage({ id: request.id, results } satisfies ParseResponse);
+  parentPort!.postMessage({ id: request.id, results: JSON.stringify(results) } satisfies ParseResponse);
+}
+
+// One request at a time, in order of arrival: parseMail awaits, and a handler per message would
+// interleave every queued request, keeping them all in memory and answering the first (the one
+// the writer waits for) only about when the last is done.
+let queue = Promise.resolve();
+parentPort?.on('message', (request: ParseRequest) => {
+  queue = queue.then(() => answer(request));
 });

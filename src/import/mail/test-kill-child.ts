@@ -9,6 +9,6 @@ import { importPaths } from '../import.service.js';
 const [dbFile, mbox, batchSize] = process.argv.slice(2);
 const db = await openDatabase({ url: dbFile });
 const ws = await resolveWorkspace(db.kysely);
-const summary = await importPaths(db, ws, [mbox!], Date.parse('2025-03-06T12:00:00Z'), { workers: 2, batchSize: Number(batchSize) });
+const summary = await importPaths(db, ws, [mbox!], Date.parse('2025-03-06T12:00:00Z'), { workers: 1, batchSize: Number(batchSize) });
 process.stdout.write(JSON.stringify(summary));
 await db.close();

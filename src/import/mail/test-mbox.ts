@@ -1,8 +1,9 @@
 /**
  * Generated mail for tests and the import benchmark: threads between the workspace
  * (me@acme.example, @acme.example) and customers, replies with In-Reply-To/References, some
- * automated mail, a few messages without Message-ID. Deterministic for a seed; written as a
- * stream, so a million messages need no memory.
+ * automated mail, a few messages without Message-ID, and optionally attachments (for mailboxes
+ * of realistic sizes). Deterministic for a seed; written as a stream, so a million messages
+ * need no memory.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -50,10 +51,17 @@ export interface GeneratedMessage {
   references: string[];
   headers: string[];
   body: string;
+  /** Size of a base64 attachment (a PDF by its name), or 0. */
+  attachmentBytes: number;
+}
+
+export interface GenerateOptions {
+  /** Average size of an attachment carried by one message in four; 0 (the default) for none. */
+  attachmentBytes?: number;
 }
 
 /** The messages, in delivery order. */
-export function* generateMessages(count: number, seed = 1, start = Date.UTC(2024, 0, 1)): Generator<GeneratedMessage> {
+export function* generateMessages(count: number, seed = 1, options: GenerateOptions = {}, start = Date.UTC(2024, 0, 1)): Generator<GeneratedMessage> {
   const rnd = prng(seed);
   const customers = Math.max(5, Math.round(count / 50));
   let time = start;
@@ -85,11 +93,29 @@ export function* generateMessages(count: number, seed = 1, start = Date.UTC(2024
         references: ids.slice(-5),
         headers: automated ? ['List-Id: <orders.shop.example>'] : [],
         body,
+        // Drawn only when asked for: the messages without attachments stay those of older seeds.
+        attachmentBytes: options.attachmentBytes && rnd() < 0.25 ? Math.round(options.attachmentBytes * (0.5 + rnd())) : 0,
       };
       if (messageId) ids.push(messageId);
       made += 1;
     }
   }
+}
+
+// Attachment content: base64 of seeded bytes, cut to each attachment's size (content never matters).
+const BASE64_LINE = 76;
+let base64Pool = '';
+function base64Of(bytes: number): string {
+  const chars = Math.ceil(bytes / 3) * 4;
+  if (base64Pool.length < chars) {
+    const rnd = prng(99);
+    const raw = Buffer.alloc(Math.max(chars, 1 << 20));
+    for (let i = 0; i < raw.length; i++) raw[i] = Math.floor(rnd() * 256);
+    base64Pool = raw.toString('base64');
+  }
+  const lines: string[] = [];
+  for (let at = 0; at < chars; at += BASE64_LINE) lines.push(base64Pool.slice(at, Math.min(chars, at + BASE64_LINE)));
+  return lines.join('\n');
 }
 
 export function formatMessage(m: GeneratedMessage): string {
@@ -102,8 +128,28 @@ export function formatMessage(m: GeneratedMessage): string {
   if (m.messageId) lines.push(`Message-ID: <${m.messageId}>`);
   if (m.inReplyTo) lines.push(`In-Reply-To: <${m.inReplyTo}>`);
   if (m.references.length > 0) lines.push(`References: ${m.references.map((r) => `<${r}>`).join(' ')}`);
-  lines.push(...m.headers, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '');
-  return `${lines.join('\n')}\n${m.body.replace(/^(>*From )/gm, '>$1')}`;
+  const body = m.body.replace(/^(>*From )/gm, '>$1');
+  if (m.attachmentBytes === 0) {
+    lines.push(...m.headers, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '');
+    return `${lines.join('\n')}\n${body}`;
+  }
+  const boundary = 'bench-boundary';
+  lines.push(...m.headers, 'MIME-Version: 1.0', `Content-Type: multipart/mixed; boundary="${boundary}"`, '');
+  return [
+    ...lines,
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    body,
+    `--${boundary}`,
+    'Content-Type: application/pdf; name="document.pdf"',
+    'Content-Disposition: attachment; filename="document.pdf"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Of(m.attachmentBytes),
+    `--${boundary}--`,
+    '',
+  ].join('\n');
 }
 
 /** mboxrd text of the messages. */
@@ -114,10 +160,10 @@ export function toMbox(messages: Iterable<GeneratedMessage>): string {
 }
 
 /** Writes a generated mbox of `count` messages to `path`, streaming. */
-export async function writeGeneratedMbox(path: string, count: number, seed = 1): Promise<void> {
+export async function writeGeneratedMbox(path: string, count: number, seed = 1, options: GenerateOptions = {}): Promise<void> {
   const out = createWriteStream(path);
   let buffer = '';
-  for (const m of generateMessages(count, seed)) {
+  for (const m of generateMessages(count, seed, options)) {
     buffer += `From ${m.from} ${asctime(m.date)}\n${formatMessage(m)}\n`;
     if (buffer.length > 1 << 20) {
       if (!out.write(buffer)) await once(out, 'drain');

@@ -1,7 +1,11 @@
-/** Queries of the threading rules (SPEC §3.4), batched with IN lists. */
-import { sql, type Kysely, type Transaction } from 'kysely';
+/**
+ * Queries of the threading rules (SPEC §3.4) on PostgreSQL: every look-up takes its keys as one
+ * array parameter (`= any($n)`, or `unnest` for pairs) and every write is one statement over
+ * arrays, so a batch costs a few round trips and no per-batch SQL of thousands of parameters.
+ * SQLite has its own store of prepared statements (threading.sqlite.ts).
+ */
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { chunks } from './mail-import.repo.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -14,135 +18,11 @@ export interface ThreadNode {
   thread_id: string | null;
 }
 
-export async function loadNodes(db: Db, ws: string, ids: string[]): Promise<ThreadNode[]> {
-  const out: ThreadNode[] = [];
-  for (const part of chunks(ids, 500)) {
-    out.push(
-      ...(await db
-        .selectFrom('interactions')
-        .select(['id', 'message_id', 'subject', 'subject_key', 'occurred_at', 'thread_id'])
-        .where('workspace_id', '=', ws)
-        .where('id', 'in', part)
-        .execute()),
-    );
-  }
-  return out;
-}
-
-/** The ids of every message of the given threads. */
-export async function listThreadMembers(db: Db, ws: string, threadIds: string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const part of chunks(threadIds, 500)) {
-    const rows = await db.selectFrom('interactions').select('id').where('workspace_id', '=', ws).where('thread_id', 'in', part).execute();
-    for (const r of rows) out.push(r.id);
-  }
-  return out;
-}
-
-/** The Message-IDs each message references. */
-export async function listRefsOf(db: Db, ws: string, ids: string[]) {
-  const out: { interaction_id: string; ref_message_id: string }[] = [];
-  for (const part of chunks(ids, 500)) {
-    out.push(
-      ...(await db
-        .selectFrom('interaction_refs')
-        .select(['interaction_id', 'ref_message_id'])
-        .where('workspace_id', '=', ws)
-        .where('interaction_id', 'in', part)
-        .execute()),
-    );
-  }
-  return out;
-}
-
-/** Stored messages having these Message-IDs. */
-export async function findByMessageIds(db: Db, ws: string, messageIds: string[]) {
-  const out: { id: string; message_id: string | null }[] = [];
-  for (const part of chunks(messageIds, 500)) {
-    out.push(
-      ...(await db.selectFrom('interactions').select(['id', 'message_id']).where('workspace_id', '=', ws).where('message_id', 'in', part).execute()),
-    );
-  }
-  return out;
-}
-
-/** Stored messages that reference these Message-IDs (a parent arriving after its children). */
-export async function findReferencers(db: Db, ws: string, messageIds: string[]) {
-  const out: { interaction_id: string; ref_message_id: string }[] = [];
-  for (const part of chunks(messageIds, 500)) {
-    out.push(
-      ...(await db
-        .selectFrom('interaction_refs')
-        .select(['interaction_id', 'ref_message_id'])
-        .where('workspace_id', '=', ws)
-        .where('ref_message_id', 'in', part)
-        .execute()),
-    );
-  }
-  return out;
-}
-
 export interface SubjectKeyRow {
   interaction_id: string;
   subject_key: string;
   counterpart: string;
   occurred_at: number;
-}
-
-export async function listSubjectKeysOf(db: Db, ws: string, ids: string[]): Promise<SubjectKeyRow[]> {
-  const out: SubjectKeyRow[] = [];
-  for (const part of chunks(ids, 500)) {
-    out.push(
-      ...(await db
-        .selectFrom('thread_subject_keys')
-        .select(['interaction_id', 'subject_key', 'counterpart', 'occurred_at'])
-        .where('workspace_id', '=', ws)
-        .where('interaction_id', 'in', part)
-        .execute()),
-    );
-  }
-  return out;
-}
-
-/** Messages sharing one of the (subject, counterpart) pairs, within [from, to]. A superset: the caller filters by pair and window. */
-export async function findSubjectCandidates(db: Db, ws: string, keys: { subject_key: string; counterpart: string }[], from: number, to: number) {
-  const out: SubjectKeyRow[] = [];
-  const bySubject = new Map<string, Set<string>>();
-  for (const k of keys) bySubject.set(k.subject_key, (bySubject.get(k.subject_key) ?? new Set()).add(k.counterpart));
-  const subjects = [...bySubject.keys()];
-  for (const part of chunks(subjects, 200)) {
-    const counterparts = [...new Set(part.flatMap((s) => [...bySubject.get(s)!]))];
-    for (const cpart of chunks(counterparts, 300)) {
-      const rows = await db
-        .selectFrom('thread_subject_keys')
-        .select(['interaction_id', 'subject_key', 'counterpart', 'occurred_at'])
-        .where('workspace_id', '=', ws)
-        .where('subject_key', 'in', part)
-        .where('counterpart', 'in', cpart)
-        .where('occurred_at', '>=', from)
-        .where('occurred_at', '<=', to)
-        .execute();
-      for (const r of rows) if (bySubject.get(r.subject_key)?.has(r.counterpart)) out.push(r);
-    }
-  }
-  return out;
-}
-
-/** Sets thread_id of many messages with one statement per few hundred (CASE), not one per message. */
-export async function setThreadIds(db: Db, ws: string, assignments: [id: string, threadId: string][]) {
-  for (const part of chunks(assignments, 300)) {
-    const cases = sql.join(part.map(([id, t]) => sql`when ${id} then ${t}`), sql` `);
-    await db
-      .updateTable('interactions')
-      .set({ thread_id: sql<string>`case id ${cases} end` })
-      .where('workspace_id', '=', ws)
-      .where(
-        'id',
-        'in',
-        part.map(([id]) => id),
-      )
-      .execute();
-  }
 }
 
 export interface ThreadRow {
@@ -153,37 +33,19 @@ export interface ThreadRow {
   message_count: number;
 }
 
-export async function upsertThreads(db: Db, ws: string, rows: ThreadRow[]) {
-  for (const part of chunks(rows, 2000)) {
-    await db
-      .insertInto('threads')
-      .values(part.map((r) => ({ workspace_id: ws, ...r })))
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'id']).doUpdateSet((eb) => ({
-          subject: eb.ref('excluded.subject'),
-          first_at: eb.ref('excluded.first_at'),
-          last_at: eb.ref('excluded.last_at'),
-          message_count: eb.ref('excluded.message_count'),
-        })),
-      )
-      .execute();
-  }
-}
-
-export async function deleteThreads(db: Db, ws: string, ids: string[]) {
-  for (const part of chunks(ids, 500)) await db.deleteFrom('threads').where('workspace_id', '=', ws).where('id', 'in', part).execute();
-}
-
 /**
- * The reads and writes of rethread() for one workspace, inside the caller's transaction.
- * Two implementations: these Kysely queries (IN lists, any dialect) and, on SQLite, cached
- * prepared statements (threading.sqlite.ts), where a point look-up costs microseconds.
+ * The reads and writes of rethread() for one workspace, inside the caller's transaction: on
+ * PostgreSQL these array queries, on SQLite cached prepared statements (threading.sqlite.ts).
  */
 export interface ThreadStore {
   loadNodes(ids: string[]): Promise<ThreadNode[]>;
+  /** The ids of every message of the given threads. */
   listThreadMembers(threadIds: string[]): Promise<string[]>;
+  /** The Message-IDs each message references. */
   listRefsOf(ids: string[]): Promise<{ interaction_id: string; ref_message_id: string }[]>;
+  /** Stored messages having these Message-IDs. */
   findByMessageIds(messageIds: string[]): Promise<{ id: string; message_id: string | null }[]>;
+  /** Stored messages that reference these Message-IDs (a parent arriving after its children). */
   findReferencers(messageIds: string[]): Promise<{ interaction_id: string; ref_message_id: string }[]>;
   listSubjectKeysOf(ids: string[]): Promise<SubjectKeyRow[]>;
   /** A superset of the stored keys sharing a (subject, counterpart) pair within [from, to]; the caller filters. */
@@ -193,17 +55,46 @@ export interface ThreadStore {
   deleteThreads(ids: string[]): Promise<void>;
 }
 
-export function kyselyThreadStore(db: Db, ws: string): ThreadStore {
+export function postgresThreadStore(db: Db, ws: string): ThreadStore {
+  const rows = async <R>(query: RawBuilder<R>) => (await query.execute(db)).rows;
   return {
-    loadNodes: (ids) => loadNodes(db, ws, ids),
-    listThreadMembers: (threadIds) => listThreadMembers(db, ws, threadIds),
-    listRefsOf: (ids) => listRefsOf(db, ws, ids),
-    findByMessageIds: (messageIds) => findByMessageIds(db, ws, messageIds),
-    findReferencers: (messageIds) => findReferencers(db, ws, messageIds),
-    listSubjectKeysOf: (ids) => listSubjectKeysOf(db, ws, ids),
-    findSubjectCandidates: (keys, from, to) => findSubjectCandidates(db, ws, keys, from, to),
-    upsertThreads: (rows) => upsertThreads(db, ws, rows),
-    setThreadIds: (assignments) => setThreadIds(db, ws, assignments),
-    deleteThreads: (ids) => deleteThreads(db, ws, ids),
+    loadNodes: (ids) =>
+      rows<ThreadNode>(sql`select id, message_id, subject, subject_key, occurred_at, thread_id from interactions where workspace_id = ${ws} and id = any(${ids}::text[])`),
+    async listThreadMembers(threadIds) {
+      if (threadIds.length === 0) return [];
+      const found = await rows<{ id: string }>(sql`select id from interactions where workspace_id = ${ws} and thread_id = any(${threadIds}::text[])`);
+      return found.map((r) => r.id);
+    },
+    listRefsOf: (ids) =>
+      rows(sql`select interaction_id, ref_message_id from interaction_refs where workspace_id = ${ws} and interaction_id = any(${ids}::text[])`),
+    findByMessageIds: (messageIds) =>
+      rows(sql`select id, message_id from interactions where workspace_id = ${ws} and message_id = any(${messageIds}::text[])`),
+    findReferencers: (messageIds) =>
+      rows(sql`select interaction_id, ref_message_id from interaction_refs where workspace_id = ${ws} and ref_message_id = any(${messageIds}::text[])`),
+    listSubjectKeysOf: (ids) =>
+      rows(sql`select interaction_id, subject_key, counterpart, occurred_at from thread_subject_keys where workspace_id = ${ws} and interaction_id = any(${ids}::text[])`),
+    findSubjectCandidates: (keys, from, to) =>
+      rows(sql`select k.interaction_id, k.subject_key, k.counterpart, k.occurred_at
+        from thread_subject_keys k
+        join (select distinct * from unnest(${keys.map((k) => k.subject_key)}::text[], ${keys.map((k) => k.counterpart)}::text[])) as p (subject_key, counterpart)
+          on k.subject_key = p.subject_key and k.counterpart = p.counterpart
+        where k.workspace_id = ${ws} and k.occurred_at >= ${from} and k.occurred_at <= ${to}`),
+    async upsertThreads(threads) {
+      if (threads.length === 0) return;
+      await sql`insert into threads (workspace_id, id, subject, first_at, last_at, message_count)
+        select ${ws}, * from unnest(${threads.map((t) => t.id)}::text[], ${threads.map((t) => t.subject)}::text[],
+          ${threads.map((t) => t.first_at)}::int8[], ${threads.map((t) => t.last_at)}::int8[], ${threads.map((t) => t.message_count)}::int4[])
+        on conflict (workspace_id, id) do update set subject = excluded.subject, first_at = excluded.first_at,
+          last_at = excluded.last_at, message_count = excluded.message_count`.execute(db);
+    },
+    async setThreadIds(assignments) {
+      if (assignments.length === 0) return;
+      await sql`update interactions i set thread_id = a.thread_id
+        from unnest(${assignments.map((a) => a[0])}::text[], ${assignments.map((a) => a[1])}::text[]) as a (id, thread_id)
+        where i.workspace_id = ${ws} and i.id = a.id`.execute(db);
+    },
+    async deleteThreads(ids) {
+      if (ids.length > 0) await sql`delete from threads where workspace_id = ${ws} and id = any(${ids}::text[])`.execute(db);
+    },
   };
 }

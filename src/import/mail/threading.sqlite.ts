@@ -15,8 +15,10 @@ function prepare(db: SQLite.Database) {
       'select id, message_id, subject, subject_key, occurred_at, thread_id from interactions where workspace_id = ? and id = ?',
     ),
     members: db.prepare<[string, string], { id: string }>('select id from interactions where workspace_id = ? and thread_id = ?'),
+    // Without statistics SQLite prefers the covering primary key, which would scan every ref of
+    // the workspace (its leading columns are workspace_id, ref_message_id) for each look-up.
     refsOf: db.prepare<[string, string], { interaction_id: string; ref_message_id: string }>(
-      'select interaction_id, ref_message_id from interaction_refs where workspace_id = ? and interaction_id = ?',
+      'select interaction_id, ref_message_id from interaction_refs indexed by interaction_refs_ix_idx where workspace_id = ? and interaction_id = ?',
     ),
     byMessageId: db.prepare<[string, string], { id: string; message_id: string | null }>(
       'select id, message_id from interactions where workspace_id = ? and message_id = ?',
