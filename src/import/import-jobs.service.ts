@@ -16,6 +16,7 @@ import { AppError, NotFoundError } from '../errors.js';
 import { newId } from '../shared/ids.js';
 import { readJson } from '../shared/json.js';
 import { toIso, toIsoOrNull } from '../shared/time.js';
+import { watchWorkspace } from '../webhooks/change-events.js';
 import { emitEvent } from '../webhooks/webhooks.service.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import type { ImportJobsTable } from './import-jobs.table.js';
@@ -109,6 +110,8 @@ async function runJob(db: Db, ws: Workspace, row: ImportJobsTable, path: string,
     db.kysely.updateTable('import_jobs').set(values).where('workspace_id', '=', ws.id).where('id', '=', row.id).execute();
   let lastWrite = 0;
   try {
+    // As `rapport import` does: webhooks hear of the statuses the upload changed and the waits it opened.
+    const watch = await watchWorkspace(db.kysely, ws, now(), { waits: true });
     const summary = await importPaths(db, ws, [path], now(), {
       format: row.format as ImportFormat,
       onProgress: (_p, progress) => {
@@ -118,6 +121,7 @@ async function runJob(db: Db, ws: Workspace, row: ImportJobsTable, path: string,
         void update({ progress_done: progress.done, progress_total: progress.total, progress_unit: progress.unit }).catch(() => undefined);
       },
     });
+    await watch.finish();
     await update({ status: 'succeeded', summary: JSON.stringify(summary), progress_done: summary.read, finished_at: now() });
     await emitEvent(db.kysely, ws.id, 'import.completed', { ...rowToJob({ ...row, status: 'succeeded' }), summary }, now());
   } catch (error) {

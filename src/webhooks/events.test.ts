@@ -15,7 +15,7 @@ import { createPostgresDatabaseUrl, testDialects } from '../db/test-db.js';
 import { toMbox } from '../health/test-mail.js';
 import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
 import { T0 } from '../test/factories.js';
-import { resolveWorkspace } from '../workspaces/workspaces.service.js';
+import { resolveWorkspace, updateWorkspaceSettings } from '../workspaces/workspaces.service.js';
 import { deliverDue } from './delivery.js';
 import type { EventType } from './webhooks.schema.js';
 import { createWebhook } from './webhooks.service.js';
@@ -115,6 +115,21 @@ describe.each(testDialects())('webhook events through the API on %s', (dialect) 
     // Reading Today again stores nothing new, so nothing is announced again.
     await f.app.inject({ url: '/api/v1/today?limit=50', headers: bearer(f.tokens.viewer) });
     expect(await deliverAll(f.db, receiver.received)).toEqual([]);
+  });
+
+  it('announces the waits an uploaded mbox opens, as `rapport import` does', async () => {
+    await updateWorkspaceSettings(f.db.kysely, f.a, { own_addresses: ['me@alpha.example'] }, T0);
+    const body = toMbox([{ id: 'shed@x', from: 'Bob <bob@builder.example>', to: ['me@alpha.example'], subject: 'The shed', at: '2025-01-05T10:00:00Z', text: 'Can you quote the shed?' }]);
+    const upload = await f.app.inject({ method: 'POST', url: '/api/v1/imports?filename=mail.mbox', headers: { ...bearer(f.tokens.member), 'content-type': 'application/mbox' }, payload: body });
+    expect(upload.statusCode).toBe(202);
+    let job = upload.json();
+    for (let i = 0; i < 200 && job.status === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      job = (await f.app.inject({ url: `/api/v1/imports/${job.id}`, headers: bearer(f.tokens.viewer) })).json();
+    }
+    expect(job.status).toBe('succeeded');
+    const opened = (await deliverAll(f.db, receiver.received)).filter((e) => e.type === 'wait.opened');
+    expect(opened).toEqual([expect.objectContaining({ data: expect.objectContaining({ contact: expect.objectContaining({ email: 'bob@builder.example' }), subject: 'The shed' }) })]);
   });
 });
 
