@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import { createTestDb, testDialects } from '../db/test-db.js';
 import { generateDemo } from '../demo/demo.service.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
+import { createWebhook } from '../webhooks/webhooks.service.js';
 import { updateWorkspaceSettings } from '../workspaces/workspaces.service.js';
 import { rescoreDueWorkspaces, startDailyRescore } from './health.scheduler.js';
 
@@ -47,6 +48,17 @@ describe.each(testDialects())('daily rescore on %s', (dialect) => {
     const computed = await db.kysely.selectFrom('contact_health').select('computed_at').distinct().where('workspace_id', '=', ws.id).execute();
     expect(computed).toEqual([{ computed_at: LONDON_MIDNIGHT }]);
     expect(await rescoreDueWorkspaces(db, LONDON_MIDNIGHT + 1_800_000)).toEqual([]);
+  });
+
+  it('announces the statuses that moved overnight to webhooks', async () => {
+    await createWebhook(db.kysely, ws, { url: 'https://hooks.example/rapport', events: ['contact.status_changed'] }, NOW, true);
+    const [moved] = await db.kysely.selectFrom('contact_health').select(['contact_id', 'status']).where('workspace_id', '=', ws.id).orderBy('contact_id').execute();
+    const other = moved!.status === 'at_risk' ? 'healthy' : 'at_risk';
+    await db.kysely.updateTable('contact_health').set({ status: other }).where('contact_id', '=', moved!.contact_id).execute();
+    await rescoreDueWorkspaces(db, LONDON_MIDNIGHT);
+    const deliveries = await db.kysely.selectFrom('webhook_deliveries').select('payload').where('workspace_id', '=', ws.id).execute();
+    const announced = deliveries.map((d) => JSON.parse(d.payload).data).filter((data) => data.contact.id === moved!.contact_id);
+    expect(announced).toEqual([expect.objectContaining({ from: other, to: moved!.status })]);
   });
 
   it("follows each workspace's own time zone", async () => {

@@ -10,6 +10,7 @@
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Db } from '../db/database.js';
+import { watchWorkspace } from '../webhooks/change-events.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { listWorkspaces } from '../workspaces/workspaces.service.js';
 import { findOldestHealthComputedAt, hasContacts } from './health.repo.js';
@@ -54,7 +55,10 @@ export async function rescoreDueWorkspaces(db: Db, now: number, signal?: AbortSi
     await withWorkspaceLock(db, ws, async () => {
       // Another server may have finished it between the check and the lock.
       if (!(await isDue(db, ws, now))) return;
+      // Webhooks hear of the statuses that moved overnight, as after `rapport rescore`.
+      const watch = await watchWorkspace(db.kysely, ws, now, { waits: false });
       await rescoreWorkspace(db, ws, now, undefined, { signal });
+      await watch.finish();
       rescored.push(ws);
     });
   }
