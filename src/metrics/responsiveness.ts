@@ -1,26 +1,30 @@
 /** Responsiveness (SPEC §4.2, window 90 days) and SLA breaches, from the walked waits. */
 import type { BusinessClock } from './business-time.js';
+import type { ContactMetrics } from './metrics.types.js';
 import { DAY_MS, inWindow } from './inputs.js';
 import { median, nearestRank } from './percentiles.js';
 import type { Wait } from './waits.js';
 
 export const RESPONSIVENESS_WINDOW_DAYS = 90;
 
-export interface Responsiveness {
-  replies: number;
-  reply_median_s: number | null;
-  reply_p90_s: number | null;
-  reply_median_business_s: number | null;
-  open_waits: number;
-  oldest_wait_s: number | null;
-  oldest_wait_business_s: number | null;
-  nudges: number;
-  nudge_rate: number | null;
-  sla_breaches_90d: number;
+/** §4.2 as stored in ContactMetrics, plus the wait counts the responsiveness factor scores. */
+export type Responsiveness = Pick<
+  ContactMetrics,
+  | 'replies'
+  | 'reply_median_s'
+  | 'reply_p90_s'
+  | 'reply_median_business_s'
+  | 'open_waits'
+  | 'oldest_wait_s'
+  | 'oldest_wait_business_s'
+  | 'nudges'
+  | 'nudge_rate'
+  | 'sla_breaches_90d'
+> & {
   /** Waits (answered or open) of the contact in the window: the responsiveness factor's data. */
   waits: number;
   nudged_waits: number;
-}
+};
 
 /**
  * A wait and its nudges belong to the window holding `pending.time`; an open wait older than
