@@ -1,8 +1,8 @@
 /**
  * Bulk writes for the demo generator. Millions of rows go in without the query builder: on
- * SQLite through one prepared statement per table, run row by row inside one transaction per
- * batch; on PostgreSQL as `unnest` inserts that carry thousands of rows in a few array
- * parameters. Building an AST for every value would cost more than storing it.
+ * SQLite through one prepared statement per table, run row by row (a fresh database in one
+ * transaction, see bulkLoadSqlite); on PostgreSQL as `unnest` inserts that carry thousands of
+ * rows in a few array parameters. Building an AST for every value would cost more than storing it.
  */
 import type SQLite from 'better-sqlite3';
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
@@ -112,7 +112,7 @@ export async function insertDemoRows(trx: Transaction<Database>, db: Db, rows: D
   }
 }
 
-/** Whether no workspace has any interaction yet: a fresh database, where bulkLoad may rebuild indexes. */
+/** Whether no workspace has any interaction yet: a fresh database, which bulkLoad may fill. */
 export async function isWithoutInteractions(db: Kysely<Database>): Promise<boolean> {
   return !(await db.selectFrom('interactions').select('id').limit(1).executeTakeFirst());
 }
@@ -120,27 +120,28 @@ export async function isWithoutInteractions(db: Kysely<Database>): Promise<boole
 /**
  * Indexes the demo fills in random order. Its rows arrive contact by contact, so ids, threads
  * and message ids only grow, but subjects and (kind, time) jump all over the index: on millions
- * of rows nearly every such insert touches a page that is no longer cached (and on SQLite
- * rewrites it at every commit). Sorting once to build them after the load is far cheaper.
+ * of rows nearly every such insert touches a page that is no longer cached, and every commit
+ * writes those pages again. Sorting once to build them after the load is far cheaper.
  */
 const RANDOM_ORDER_INDEXES = ['interactions_subject_idx', 'interactions_kind_time_idx'];
 
 /**
- * Runs `load` in one transaction with the random-order indexes dropped, then builds them again
- * from the definitions the database itself reports, and commits. For an empty database only:
- * other workspaces' queries would miss the indexes meanwhile. One transaction, so that a crash
- * at any point leaves the database as it was, indexes included.
+ * SQLite, empty database: runs `load` in one transaction with the random-order indexes
+ * dropped, builds them again from the definitions SQLite itself keeps, and commits. One
+ * transaction, so that a crash at any point leaves the database as it was, indexes included;
+ * readers of the database keep reading (WAL) while the transaction grows.
+ *
+ * Not on PostgreSQL: there one transaction means one server process doing all the work, and
+ * it plans its foreign-key checks on tables that look empty to statistics until the commit;
+ * two writers committing chunk by chunk are faster.
  */
-export async function bulkLoad<T>(db: Db, load: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+export async function bulkLoadSqlite<T>(db: Db, load: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   return db.kysely.transaction().execute(async (trx) => {
-    const indexes =
-      db.dialect === 'sqlite'
-        ? await sql<{ ddl: string; name: string }>`select sql as ddl, name from sqlite_master where type = 'index' and name in (${sql.join(RANDOM_ORDER_INDEXES)})`.execute(trx)
-        : await sql<{ ddl: string; name: string }>`select indexdef as ddl, indexname as name from pg_indexes where schemaname = current_schema() and indexname in (${sql.join(RANDOM_ORDER_INDEXES)})`.execute(trx);
-    if (db.dialect === 'postgres') await sql`set local synchronous_commit = off`.execute(trx);
-    for (const index of indexes.rows) await sql`drop index ${sql.id(index.name)}`.execute(trx);
+    const { rows: indexes } = await sql<{ ddl: string; name: string }>`
+      select sql as ddl, name from sqlite_master where type = 'index' and name in (${sql.join(RANDOM_ORDER_INDEXES)})`.execute(trx);
+    for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(trx);
     const result = await load(trx);
-    for (const index of indexes.rows) await sql.raw(index.ddl).execute(trx);
+    for (const index of indexes) await sql.raw(index.ddl).execute(trx);
     return result;
   });
 }

@@ -2,8 +2,9 @@
  * `rapport demo`: a workspace with realistic, deterministic histories. The same seed and `now`
  * give the same rows on SQLite and PostgreSQL: every random draw comes from a seeded stream,
  * every id from a seeded generator, every time from `now`. It scales to 100,000 contacts and
- * millions of interactions by writing chunks of contacts in one transaction each, with large
- * inserts (demo.repo.ts), then refreshing planner statistics and scoring every contact. Benchmarks call `generateDemo`; its signature is a contract.
+ * millions of interactions by generating chunks of contacts while the previous ones are
+ * written with bulk inserts (demo.repo.ts), then refreshing planner statistics and scoring
+ * every contact. Benchmarks call `generateDemo`; its signature is a contract.
  */
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../db/database.js';
@@ -20,7 +21,7 @@ import { addContactRows, type ContactRowsContext } from './contact-rows.js';
 import { KNOWLEDGE_ITEMS } from './demo.data.js';
 import {
   analyzeDemoTables,
-  bulkLoad,
+  bulkLoadSqlite,
   emptyDemoRows,
   insertDemoRows,
   isWithoutInteractions,
@@ -37,9 +38,9 @@ export const DEMO_COMPETITORS = ['Globex', 'Initech'];
 export const MAX_DEMO_CONTACTS = 1_000_000;
 /**
  * Contacts per chunk (about 50 interactions each) and how many chunk transactions may be in
- * flight when adding to a database that has data: PostgreSQL commits two side by side while
- * the next is generated, which bounds memory to three chunks of rows. A fresh database is
- * loaded in one transaction, so there is a single writer.
+ * flight. PostgreSQL commits two side by side (one server process each) while the next chunk
+ * is generated, which bounds memory to three chunks of rows. SQLite writes synchronously, so
+ * small chunks only keep memory flat.
  */
 const CHUNKS = { sqlite: { contacts: 100, writers: 1 }, postgres: { contacts: 500, writers: 2 } } as const;
 
@@ -112,12 +113,12 @@ export async function generateDemo(
     options.onProgress?.(written, progressTotal);
   };
   const interactions = await withBulkLoadCache(db, async () => {
-    if (await isWithoutInteractions(db.kysely)) {
-      // A fresh database: the whole demo in one transaction, indexes rebuilt at the end.
-      return bulkLoad(db, async (trx) => {
+    if (db.sqlite && (await isWithoutInteractions(db.kysely))) {
+      // A fresh SQLite database: the whole demo in one transaction, some indexes rebuilt at the end.
+      return bulkLoadSqlite(db, async (trx) => {
         await insertDemoRows(trx, db, ctx.rows);
         ctx.rows = emptyDemoRows();
-        return writeChunks(total, CHUNKS[db.dialect].contacts, 1, generate, (rows) => insertDemoRows(trx, db, rows), report);
+        return writeChunks(total, CHUNKS.sqlite.contacts, 1, generate, (rows) => insertDemoRows(trx, db, rows), report);
       });
     }
     // Companies and knowledge items are parents of every chunk's rows: committed before any chunk.
