@@ -9,7 +9,11 @@
 import { createReadStream } from 'node:fs';
 
 export interface MboxItem {
-  /** The message without its envelope line, unquoted. Null when it was skipped (`skipped` says why). */
+  /**
+   * The message without its envelope line, unquoted. Null when it was skipped (`skipped` says
+   * why). A view of the read buffer: keeping it keeps that buffer (the import copies the
+   * messages it sends to its parsers and keeps none).
+   */
   raw: Buffer | null;
   skipped?: string;
   /** Byte offset of the envelope line. */
@@ -38,13 +42,6 @@ function isEnvelopeLine(line: string): boolean {
   const rest = m[2] ?? '';
   // Either no date at all (Thunderbird writes "From - ") or one containing a clock time.
   return rest === '' || /\d{1,2}:\d\d/.test(rest);
-}
-
-/** A copy backed by its own ArrayBuffer (never Node's shared pool), so that it can be transferred. */
-function ownedCopy(bytes: Buffer): Buffer {
-  const copy = new Uint8Array(bytes.length);
-  copy.set(bytes);
-  return Buffer.from(copy.buffer, 0, copy.length);
 }
 
 function precededByBlankLine(buf: Buffer, p: number): boolean {
@@ -99,8 +96,7 @@ export async function* readMbox(path: string, start = 0, maxMessageBytes = MAX_M
     if (skipping) return { raw: null, skipped: `message larger than ${maxMessageBytes} bytes`, offset: skipping.offset, end, envelope };
     const lineEnd = buf.indexOf(NL, msgStart);
     const bodyStart = lineEnd === -1 || lineEnd >= to ? to : lineEnd + 1;
-    // Copy: the slice must not pin the read buffer, and workers receive it transferred.
-    const raw = ownedCopy(unquoteFromLines(buf.subarray(bodyStart, to)));
+    const raw = unquoteFromLines(buf.subarray(bodyStart, to));
     return { raw, offset: bufStart + msgStart, end, envelope };
   };
 

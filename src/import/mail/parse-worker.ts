@@ -13,7 +13,7 @@ async function answer(request: ParseRequest) {
   const results = [];
   for (const item of request.items) {
     try {
-      results.push(await parseMail(item.raw, item.fallback, ctx));
+      results.push(await parseMail(request.bytes.subarray(item.at, item.at + item.length), item.fallback, ctx));
     } catch (error) {
       results.push({ ok: false as const, reason: `parser failure: ${(error as Error).message}` });
     }

@@ -13,9 +13,11 @@ export interface RawItem {
   fallback: Fallback;
 }
 
+/** The messages of a request packed in one buffer (one transfer, not one per message). */
 export interface ParseRequest {
   id: number;
-  items: RawItem[];
+  bytes: Uint8Array;
+  items: { at: number; length: number; fallback: Fallback }[];
 }
 
 export interface ParseResponse {
@@ -31,6 +33,8 @@ export interface ParseResponse {
 export interface MailParser {
   /** One ParseOutcome per item, as JSON (see ParseResponse). */
   parse(items: RawItem[]): Promise<string>;
+  /** Adds a parser thread if the pool may have more; the caller decides when parsing is the bottleneck. */
+  grow(): void;
   close(): Promise<void>;
 }
 
@@ -49,11 +53,20 @@ function tsWorker(url: URL, workerData: unknown): Worker {
   return new Worker(bootstrap, { eval: true, workerData, resourceLimits: WORKER_LIMITS });
 }
 
-function ownedBytes(bytes: Uint8Array): Uint8Array {
-  if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength) return bytes;
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return copy;
+// Copies the messages into one new buffer, to be transferred: they may be views of larger
+// buffers (an mbox's read chunks), and one transfer costs less than one per message.
+function pack(id: number, items: RawItem[]): ParseRequest {
+  let size = 0;
+  for (const i of items) size += i.raw.byteLength;
+  const bytes = new Uint8Array(size);
+  const packed: ParseRequest['items'] = [];
+  let at = 0;
+  for (const i of items) {
+    bytes.set(i.raw, at);
+    packed.push({ at, length: i.raw.byteLength, fallback: i.fallback });
+    at += i.raw.byteLength;
+  }
+  return { id, bytes, items: packed };
 }
 
 async function parseAll(items: RawItem[], ctx: ParseContext): Promise<ParseOutcome[]> {
@@ -70,60 +83,60 @@ async function parseAll(items: RawItem[], ctx: ParseContext): Promise<ParseOutco
 
 /** Parses on the calling thread: for small imports, where starting workers costs more than it saves. */
 export function createInlineParser(ctx: ParseContext): MailParser {
-  return { parse: async (items) => JSON.stringify(await parseAll(items, ctx)), close: async () => undefined };
+  return { parse: async (items) => JSON.stringify(await parseAll(items, ctx)), grow: () => undefined, close: async () => undefined };
 }
 
-/** Parses in `size` worker threads. */
-export function createWorkerParser(ctx: ParseContext, size = 2): MailParser {
+/** Parses in worker threads: `initial` of them, up to `max` as grow() asks. */
+export function createWorkerParser(ctx: ParseContext, initial: number, max = initial): MailParser {
   // Under tsx (tests, bench) this module is TypeScript and so is its worker; built, both are .js.
   const isTs = import.meta.url.endsWith('.ts');
   const url = new URL(isTs ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
   // Started on the first request: a re-import that finds every message stored parses nothing.
-  let workers: Worker[] = [];
+  const workers: Worker[] = [];
   const pending = new Map<number, { resolve: (r: string) => void; reject: (e: Error) => void; worker: Worker }>();
   const load = new Map<Worker, number>();
   let failure: Error | null = null;
   let nextId = 0;
-  const start = () => {
-    workers = Array.from({ length: size }, () => (isTs ? tsWorker(url, ctx) : new Worker(url, { workerData: ctx, resourceLimits: WORKER_LIMITS })));
-    for (const worker of workers) {
-      load.set(worker, 0);
-      worker.on('message', (response: ParseResponse) => {
-        const p = pending.get(response.id);
-        if (!p) return;
-        pending.delete(response.id);
-        load.set(worker, (load.get(worker) ?? 1) - 1);
-        p.resolve(response.results);
-      });
-      const fail = (error: Error) => {
-        failure ??= error;
-        for (const [id, p] of pending) {
-          if (p.worker !== worker) continue;
-          pending.delete(id);
-          p.reject(error);
-        }
-      };
-      worker.on('error', fail);
-      worker.on('exit', (code) => {
-        if (code !== 0) fail(new Error(`a parser worker stopped (exit ${code})`));
-      });
-    }
+  const add = () => {
+    const worker = isTs ? tsWorker(url, ctx) : new Worker(url, { workerData: ctx, resourceLimits: WORKER_LIMITS });
+    workers.push(worker);
+    load.set(worker, 0);
+    worker.on('message', (response: ParseResponse) => {
+      const p = pending.get(response.id);
+      if (!p) return;
+      pending.delete(response.id);
+      load.set(worker, (load.get(worker) ?? 1) - 1);
+      p.resolve(response.results);
+    });
+    const fail = (error: Error) => {
+      failure ??= error;
+      for (const [id, p] of pending) {
+        if (p.worker !== worker) continue;
+        pending.delete(id);
+        p.reject(error);
+      }
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`a parser worker stopped (exit ${code})`));
+    });
   };
   return {
     parse(items) {
       if (failure) return Promise.reject(failure);
-      if (workers.length === 0) start();
+      while (workers.length < initial) add();
       // The least busy worker: batches differ in size, round robin would let one fall behind.
       const worker = [...load].sort((a, b) => a[1] - b[1])[0]![0];
       load.set(worker, (load.get(worker) ?? 0) + 1);
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject, worker });
-        // Transfer rather than copy; a view on a shared (pooled) buffer must be copied first,
-        // since transferring detaches the whole ArrayBuffer.
-        const owned = items.map((i) => ({ ...i, raw: ownedBytes(i.raw) }));
-        worker.postMessage({ id, items: owned } satisfies ParseRequest, owned.map((i) => i.raw.buffer as ArrayBuffer));
+        const request = pack(id, items);
+        worker.postMessage(request, [request.bytes.buffer as ArrayBuffer]);
       });
+    },
+    grow() {
+      if (workers.length > 0 && workers.length < max && !failure) add();
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));
