@@ -73,6 +73,17 @@ describe('readMbox', () => {
     expect(second!.raw!.toString()).toContain('small');
   });
 
+  it('keeps every byte of messages that straddle reads, small ones and one of several megabytes', async () => {
+    // Distinct lines, so that a lost, doubled or overwritten stretch shows.
+    const body = (tag: string, lines: number) => Array.from({ length: lines }, (_, i) => `${tag} line ${i} ${'~'.repeat(i % 50)}`).join('\n');
+    const bodies = [body('a', 3000), body('b', 150_000), ...Array.from({ length: 400 }, (_, i) => body(`c${i}`, 40 + (i % 90)))];
+    const text = bodies.map((b, i) => `From m${i}@x Mon Mar  3 09:00:00 2025\nFrom: m${i}@x\n\n${b}\n`).join('\n');
+    const messages = await readAll(write('straddling.mbox', text));
+    expect(messages).toHaveLength(bodies.length);
+    expect(messages[1]!.raw!.length).toBeGreaterThan(5 * 1024 * 1024);
+    messages.forEach((m, i) => expect(m.raw!.toString()).toBe(`From: m${i}@x\n\n${bodies[i]}\n${i < bodies.length - 1 ? '\n' : ''}`));
+  });
+
   it('reports a file that is not an mbox instead of inventing a message', async () => {
     const messages = await readAll(write('not.mbox', 'hello\nworld\n'));
     expect(messages).toEqual([expect.objectContaining({ raw: null, skipped: expect.stringContaining('not an mbox') })]);
