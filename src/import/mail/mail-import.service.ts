@@ -74,6 +74,7 @@ const WORKER_THRESHOLD_BYTES = 4 * 1024 * 1024;
 // threads on two cores slow the writer) and cost 40 MiB; mail with attachments (1 GB) leaves
 // it waiting 42-49%, and a second parser from the start was 15% faster.
 const GROW_WHEN_WAITING = 0.25;
+const IMPORT_CHECKPOINT_PAGES = 25_000;
 const WAIT_WINDOW_MS = 500;
 const WORKER_THRESHOLD_FILES = 500;
 
@@ -223,6 +224,13 @@ export async function importMailSource(
     options.onProgress?.({ done: position, total: source.total, unit: source.unit === 'bytes' ? 'bytes' : 'messages' });
   };
 
+  // SQLite copies the write-ahead log into the database once it holds this many pages, within
+  // the commit that crosses the mark; the import's batches then each paid for one. Left to grow
+  // to ~100 MB, the log takes the import's pages at a lower price (pages written by several
+  // batches are copied once): 100,000 messages took 7.5-7.9 s instead of 8.4-9.1 s, the final
+  // copy included. Crash safety is the same: the log is replayed when the database next opens.
+  const checkpointEvery = db.sqlite ? Number(db.sqlite.pragma('wal_autocheckpoint', { simple: true })) : 0;
+  if (db.sqlite) db.sqlite.pragma(`wal_autocheckpoint = ${IMPORT_CHECKPOINT_PAGES}`);
   try {
     const inFlight: (Chunk & { bytes: number; pending: Promise<string> })[] = [];
     let bytesInFlight = 0;
@@ -295,6 +303,7 @@ export async function importMailSource(
     if (batchCount > 0) await writeBatch(batch);
   } finally {
     await parser.close();
+    if (db.sqlite) db.sqlite.pragma(`wal_autocheckpoint = ${checkpointEvery}`);
   }
   await k.updateTable('imports').set({ status: 'done', updated_at: now }).where('workspace_id', '=', ws.id).where('id', '=', importId).execute();
 
