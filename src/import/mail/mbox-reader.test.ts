@@ -81,7 +81,7 @@ describe('readMbox', () => {
     const messages = await readAll(write('straddling.mbox', text));
     expect(messages).toHaveLength(bodies.length);
     expect(messages[1]!.raw!.length).toBeGreaterThan(5 * 1024 * 1024);
-    messages.forEach((m, i) => expect(m.raw!.toString()).toBe(`From: m${i}@x\n\n${bodies[i]}\n${i < bodies.length - 1 ? '\n' : ''}`));
+    expect(messages.map((m) => m.raw!.toString())).toEqual(bodies.map((b, i) => `From: m${i}@x\n\n${b}\n${i < bodies.length - 1 ? '\n' : ''}`));
   });
 
   it('reports a file that is not an mbox instead of inventing a message', async () => {
