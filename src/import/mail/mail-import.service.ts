@@ -68,6 +68,7 @@ const PROBE_EVERY = 8; // chunks per early look-up of stored messages once one f
 const MAX_IN_FLIGHT = 8;
 const MAX_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
 const WORKER_THRESHOLD_BYTES = 4 * 1024 * 1024;
+const WORKER_THRESHOLD_FILES = 500;
 // A second parser thread only when the writer waits for parse results more than this share of
 // the time. On two cores, with one parser, plain mail (100,000 messages, 52 MiB) keeps the
 // writer busy (it waits under 6% of the time), and a second parser was 8-10% slower (three
@@ -75,7 +76,6 @@ const WORKER_THRESHOLD_BYTES = 4 * 1024 * 1024;
 // it waiting 42-49%, and a second parser from the start was 15% faster.
 const GROW_WHEN_WAITING = 0.25;
 const WAIT_WINDOW_MS = 500;
-const WORKER_THRESHOLD_FILES = 500;
 
 function addError(stats: Stats, where: string, reason: string) {
   stats.malformed += 1;

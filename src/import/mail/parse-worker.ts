@@ -1,7 +1,7 @@
 /** Worker thread: parses batches of raw messages for the import (see parser-pool.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseMail, type ParseContext } from './parse-message.js';
-import type { ParseRequest, ParseResponse } from './parser-pool.js';
+import type { ParseContext } from './parse-message.js';
+import { parseAll, type ParseRequest, type ParseResponse } from './parser-pool.js';
 import { installFastBlob } from './fast-blob.js';
 
 // postal-mime assembles every decoded part through a Blob; this thread runs nothing else.
@@ -10,14 +10,8 @@ installFastBlob();
 const ctx = workerData as ParseContext;
 
 async function answer(request: ParseRequest) {
-  const results = [];
-  for (const item of request.items) {
-    try {
-      results.push(await parseMail(request.bytes.subarray(item.at, item.at + item.length), item.fallback, ctx));
-    } catch (error) {
-      results.push({ ok: false as const, reason: `parser failure: ${(error as Error).message}` });
-    }
-  }
+  const items = request.items.map((i) => ({ raw: request.bytes.subarray(i.at, i.at + i.length), fallback: i.fallback }));
+  const results = await parseAll(items, ctx);
   parentPort!.postMessage({ id: request.id, results: JSON.stringify(results) } satisfies ParseResponse);
 }
 

@@ -69,7 +69,8 @@ function pack(id: number, items: RawItem[]): ParseRequest {
   return { id, bytes, items: packed };
 }
 
-async function parseAll(items: RawItem[], ctx: ParseContext): Promise<ParseOutcome[]> {
+/** One outcome per item, in order; a parser exception becomes that item's failure. */
+export async function parseAll(items: RawItem[], ctx: ParseContext): Promise<ParseOutcome[]> {
   const out: ParseOutcome[] = [];
   for (const item of items) {
     try {
