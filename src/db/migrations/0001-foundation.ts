@@ -5,7 +5,8 @@
  * settings are JSON in `text`, ids are text. Every tenant table leads its keys with
  * workspace_id so that data can be distributed by workspace (Citus).
  */
-import type { Kysely, Migration } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 
 export const migration: Migration = {
   async up(db: Kysely<any>) {

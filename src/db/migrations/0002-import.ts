@@ -6,7 +6,8 @@
  * - `thread_subject_keys`: one row per (message, counterpart) with a non-empty normalized
  *   subject: the index of the subject rule of §3.4 (same subject, shared counterpart, ±30 days).
  */
-import type { Kysely, Migration } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 
 export const migration: Migration = {
   async up(db: Kysely<any>) {

@@ -4,7 +4,8 @@
  * (A covering index on interaction_contacts was tried and dropped: without statistics SQLite
  * then picked it for primary-key lookups and scanned the whole workspace per row.)
  */
-import type { Kysely, Migration } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 
 export const migration: Migration = {
   async up(db: Kysely<any>) {

@@ -5,7 +5,8 @@
  * queries that load the engine's input (recent inbound mail, surprises, tagged outbound
  * interactions, facts by kind). Frozen in time: Kysely<any>, no application imports.
  */
-import type { Kysely, Migration } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 
 export const migration: Migration = {
   async up(db: Kysely<any>) {

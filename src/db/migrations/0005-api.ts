@@ -4,7 +4,8 @@
  * Also import jobs (uploads through the API). Secrets that only need checking (session and invitation tokens) are stored as SHA-256
  * hashes; webhook signing secrets must be usable, so they are stored as given.
  */
-import type { Kysely, Migration } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 
 export const migration: Migration = {
   async up(db: Kysely<any>) {

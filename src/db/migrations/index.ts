@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import { migration as foundation } from './0001-foundation.js';
 import { migration as importMigration } from './0002-import.js';
 import { migration as health } from './0003-health.js';
