@@ -39,12 +39,12 @@ async function resolveNow(globals: GlobalOptions): Promise<number> {
 }
 
 /** Opens the database named by --db / DATABASE_URL, else the embedded one in --data / RAPPORT_DATA. */
-export async function withDb<T>(command: Command, fn: (ctx: DbContext) => Promise<T>): Promise<T> {
+export async function withDb<T>(command: Command, fn: (ctx: DbContext) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
   const globals = globalsOf(command);
   const now = await resolveNow(globals);
   const [{ readEnv }, { openDatabase }] = await Promise.all([import('../config.js'), import('../db/database.js')]);
   const env = readEnv();
-  const db = await openDatabase({ url: globals.db ?? env.DATABASE_URL, dataDir: globals.data ?? env.RAPPORT_DATA });
+  const db = await openDatabase({ url: globals.db ?? env.DATABASE_URL, dataDir: globals.data ?? env.RAPPORT_DATA, migrate: options.migrate });
   try {
     return await fn({ db, now, json: !!globals.json, globals });
   } finally {

@@ -120,7 +120,29 @@ export function redact(url: string): string {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-export async function migrateToLatest(db: Db): Promise<void> {
+/**
+ * Refuses a database that a newer Rapport migrated: this version would not know its tables,
+ * and writing to them could lose data.
+ * @throws unavailable naming the newest migration this version does not know.
+ */
+async function assertNotNewer(db: Db): Promise<void> {
+  const applied = await db.kysely
+    .selectFrom('kysely_migration' as never)
+    .select('name' as never)
+    .execute()
+    .catch(() => [] as { name: string }[]);
+  const unknown = (applied as { name: string }[]).map((r) => r.name).filter((name) => !(name in migrations)).sort();
+  if (unknown.length) {
+    const known = Object.keys(migrations).at(-1);
+    throw new UnavailableError(
+      `this database was upgraded by a newer version of rapport (schema ${unknown.at(-1)}; this version knows up to ${known}); upgrade rapport to use it`,
+    );
+  }
+}
+
+/** Applies every pending migration and returns the names of those it applied. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  await assertNotNewer(db);
   const migrator = new Migrator({ db: db.kysely, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
@@ -129,4 +151,17 @@ export async function migrateToLatest(db: Db): Promise<void> {
       `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`,
     );
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Migrates to `name` and no further: for tests that start from an earlier release's schema. */
+export async function migrateTo(db: Db, name: string): Promise<void> {
+  const { error } = await new Migrator({ db: db.kysely, provider }).migrateTo(name);
+  if (error) throw error;
+}
+
+/** The migrations this version knows, and which of them the database has applied. */
+export async function migrationStatus(db: Db): Promise<{ name: string; applied: boolean }[]> {
+  const list = await new Migrator({ db: db.kysely, provider }).getMigrations();
+  return list.map((m) => ({ name: m.name, applied: m.executedAt !== undefined }));
 }

@@ -50,18 +50,23 @@ async function ensureTemplate(): Promise<string> {
 /** A fresh migrated database of the given engine. Close it at the end of the test. */
 export async function createTestDb(dialect: Dialect): Promise<Db> {
   if (dialect === 'sqlite') return openDatabase({ url: ':memory:' });
+  return createPostgresTestDb(`TEMPLATE ${await ensureTemplate()}`);
+}
+
+/** A new PostgreSQL database (`options`: what CREATE DATABASE adds), dropped on close. */
+async function createPostgresTestDb(options: string): Promise<Db> {
   const url = adminUrl();
   if (!url) throw new Error('PostgreSQL is off for this run');
-  const template = await ensureTemplate();
   const name = `rapport_t_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await adminQuery(`CREATE DATABASE ${name} ${options}`);
   const db = await openDatabase({ url: withDatabase(url, name), migrate: false });
   return {
     kysely: db.kysely,
     dialect: 'postgres',
     close: async () => {
       await db.close();
-      await adminQuery(`DROP DATABASE IF EXISTS ${name}`);
+      // WITH (FORCE): a backend of the just-closed pool may still be exiting.
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }
@@ -79,4 +84,10 @@ export async function createPostgresDatabaseUrl(): Promise<{ url: string; drop: 
   const name = `rapport_t_${randomBytes(6).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   return { url: withDatabase(url, name), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** A database of the given engine with no migration applied, for tests of the migrations themselves. */
+export async function createEmptyTestDb(dialect: Dialect): Promise<Db> {
+  if (dialect === 'sqlite') return openDatabase({ url: ':memory:', migrate: false });
+  return createPostgresTestDb('');
 }
