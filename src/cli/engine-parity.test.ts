@@ -1,47 +1,25 @@
 /**
  * Engine parity: the same demo workspace (same seed, same --now) reads the same on SQLite and
- * PostgreSQL. The CLI runs in this process (its real commands, printing through stdout) so
- * that a dozen commands per engine cost no process start-ups. Only ids differ between the
+ * PostgreSQL. The CLI runs in this process (test/cli-in-process.ts) so that a dozen commands
+ * per engine cost no process start-ups. Only ids differ between the
  * engines; they are replaced before comparing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rapportJson } from '../../test/cli-in-process.js';
 import { openDatabase } from '../db/database.js';
 import { createPostgresDatabaseUrl, testDialects } from '../db/test-db.js';
 import { getHealthHistory, getReports } from '../reports/reports.service.js';
 import { resolveWorkspace } from '../workspaces/workspaces.service.js';
-import { main } from './main.js';
 
 const NOW = '2026-06-15T09:30:00Z';
 const ID = /\b[a-z]{2,3}_[0-9a-z]{12,24}\b/g;
 
-/** Runs `rapport ARGS --json` in this process and returns what it printed, parsed. */
-async function rapportJson(target: string[], ...args: string[]): Promise<unknown> {
-  let out = '';
-  let err = '';
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  let code: number;
-  try {
-    code = await main([...target, '--now', NOW, '--json', ...args]);
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  if (code !== 0) throw new Error(`rapport ${args.join(' ')} exited ${code}: ${err}`);
-  return JSON.parse(out);
-}
-
 /** The outputs of one engine, ids replaced so that only what a reader sees is compared. */
-async function readEverything(target: string[], url: string): Promise<Record<string, unknown>> {
+async function readEverything(engine: string[], url: string): Promise<Record<string, unknown>> {
+  const target = [...engine, '--now', NOW];
   const demo = (await rapportJson(target, 'demo', '--contacts', '120', '--seed', '7')) as { seconds?: number };
   delete demo.seconds;
   const out: Record<string, unknown> = { demo };
