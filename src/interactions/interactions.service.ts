@@ -36,6 +36,7 @@ import {
   type Tag,
   type Thread,
 } from './interactions.schema.js';
+import { fileReply, type ReplyTarget } from './replies.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -83,7 +84,8 @@ async function presentInteractions(db: Db, workspaceId: string, rows: Interactio
  * Records an interaction by hand (a call, a meeting, a note…) with contacts of the workspace,
  * keeps their stored health current and announces it: interaction.created, and
  * contact.status_changed or wait.opened when the new health says so. Manual behaviour tags
- * stand as given; `detectTags` adds rule-based tags for outbound text when provided.
+ * stand as given; `detectTags` adds rule-based tags for outbound text when provided. With
+ * `reply`, the interaction is a reply filed in that thread (see replies.ts).
  * @throws validation, not_found (a contact id that is not the workspace's)
  */
 export async function logInteraction(
@@ -91,7 +93,13 @@ export async function logInteraction(
   ws: Workspace,
   input: LogInteractionInput,
   now: number,
-  options: { ids?: IdGenerator; createdBy?: string | null; detectTags?: (text: string) => BehaviorTag[]; sentiment?: (text: string) => number | null } = {},
+  options: {
+    ids?: IdGenerator;
+    createdBy?: string | null;
+    detectTags?: (text: string) => BehaviorTag[];
+    sentiment?: (text: string) => number | null;
+    reply?: ReplyTarget | null;
+  } = {},
 ): Promise<Interaction> {
   const data = parseOrThrow(LogInteractionSchema, input, 'interaction');
   const contactIds = [...new Set(data.contact_ids)];
@@ -110,7 +118,7 @@ export async function logInteraction(
     direction,
     occurred_at: data.at,
     date_inferred: 0,
-    subject: data.subject ?? null,
+    subject: data.subject ?? options.reply?.subject ?? null,
     subject_key: null,
     excerpt: excerptOf(text),
     body: text,
@@ -121,9 +129,9 @@ export async function logInteraction(
     source: data.source ?? 'manual',
     from_address: null,
     message_id: null,
-    in_reply_to: null,
-    refs: '[]',
-    thread_id: null,
+    in_reply_to: options.reply?.inReplyTo ?? null,
+    refs: JSON.stringify(options.reply?.refs ?? []),
+    thread_id: options.reply?.threadId ?? null,
     attachments: '[]',
     created_by: options.createdBy ?? null,
     created_at: now,
@@ -152,6 +160,7 @@ export async function logInteraction(
       contactIds.map((contact_id) => ({ workspace_id: ws.id, interaction_id: id, contact_id, role: 'with' })),
       [...tags].map(([behavior, origin]) => ({ workspace_id: ws.id, interaction_id: id, behavior, origin })),
     );
+    if (options.reply) await fileReply(trx, ws.id, id, data.at, options.reply);
     if (direction !== 'internal') await lowerFirstSeen(trx, ws.id, contactIds, data.at);
     const [presented] = await presentInteractions(trx, ws.id, [row]);
     // In the same transaction: the event exists exactly when the interaction does.

@@ -119,6 +119,23 @@ describe('suggest', () => {
     expect(out.some((s) => s.contact_id === 'cy')).toBe(false);
   });
 
+  it('gives whole-number priorities 0-100 when the days since the last touch are fractional', () => {
+    const out = suggest(
+      input({
+        contacts: [
+          contact('ada', { keep_in_touch_days: 14, metrics: overdue(28.94900462962963) }),
+          contact('bob', { status: 'at_risk', score: 10, metrics: overdue(400.5, 3) }),
+        ],
+      }),
+      NOW,
+    );
+    expect(out.filter((s) => s.kind === 'reconnect').map((s) => [s.contact_id, s.priority])).toEqual([
+      ['bob', 65],
+      ['ada', 55],
+    ]);
+    for (const s of out) expect(Number.isInteger(s.priority) && s.priority >= 0 && s.priority <= 100).toBe(true);
+  });
+
   it('proposes a knowledge item matching an interest once, and not after it is shared', () => {
     const base = input({
       contacts: [contact('ada')],

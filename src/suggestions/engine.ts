@@ -10,6 +10,7 @@ import { buildContext } from './rules/context.js';
 import { complimentRule, shareKnowledgeRule, surpriseRule } from './rules/gifts.js';
 import { keepPromiseRule, replyRule } from './rules/obligations.js';
 import type { SuggestionDraft } from './suggestions.schema.js';
+import { clamp } from './words.js';
 
 const RULES = [replyRule, keepPromiseRule, reconnectRule, checkInRule, surpriseRule, complimentRule, shareKnowledgeRule];
 
@@ -26,8 +27,10 @@ export function suggest(input: EngineInput, now: number): SuggestionDraft[] {
     for (const s of rule(ctx)) {
       if (seen.has(s.cause)) continue;
       seen.add(s.cause);
-      // Rules leave room to write on; stored drafts end with the last sentence.
-      out.push({ ...s, draft: s.draft?.trimEnd() || null });
+      // Rules leave room to write on; stored drafts end with the last sentence. Priorities are
+      // whole numbers 0–100 and due times whole milliseconds whatever a rule computed from
+      // fractional days: PostgreSQL stores both as integers and rejects a fraction.
+      out.push({ ...s, priority: clamp(Math.round(s.priority), 0, 100), due_at: Math.round(s.due_at), draft: s.draft?.trimEnd() || null });
     }
   }
   return out.sort(compareSuggestions);

@@ -15,7 +15,7 @@ export const SuggestionSchema: z.ZodType<Suggestion> = z.object({
   behavior: z.enum([...new Set(Object.values(KIND_BEHAVIOR))] as [Suggestion['behavior'], ...Suggestion['behavior'][]]),
   contact: z.object({ id: z.string(), name: z.string(), email: z.string().nullable() }),
   reason: z.string(),
-  priority: z.number(),
+  priority: z.number().int().min(0).max(100).describe('0-100, higher first'),
   due: z.string(),
   draft: z.string().optional(),
   status: z.enum(SUGGESTION_STATUSES),

@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { logInteraction } from '../interactions/interactions.service.js';
+import { findReplyTarget } from '../interactions/replies.js';
 import type { BehaviorTag, Interaction, InteractionKind, Tag } from '../interactions/interactions.schema.js';
 import { toIso } from '../shared/time.js';
 import { parseOrThrow } from '../shared/validate.js';
@@ -181,8 +182,9 @@ export interface CompleteOptions {
 
 /**
  * Marks a suggestion done and logs the interaction that did it, tagged with the suggestion's
- * behaviour. A kept promise completes its commitment (heroics when in time); shared
- * knowledge is recorded so it is not proposed again.
+ * behaviour, so that what Rapport measures moves at once: a reply is filed in the waiting
+ * thread (ending the wait), a kept promise completes its commitment (heroics when in time),
+ * shared knowledge is recorded so it is not proposed again, a surprise is logged as one.
  * @throws not_found, conflict (already done or dismissed)
  */
 export async function completeSuggestion(
@@ -195,14 +197,19 @@ export async function completeSuggestion(
   const row = await findActiveRowOrThrow(db, ws, id);
   const kind = row.kind as SuggestionKind;
   const as = DONE_AS[kind];
+  const interactionKind = options.kind ?? as.kind;
+  // Done reports what was already done: dated just before `now`, it counts in metrics as of
+  // `now` (which take what happened before now), so waits and health move at once.
+  const at = now - 1;
+  const [, first, second] = row.cause.split(':');
+  const reply = kind === 'reply' && interactionKind === 'email' && first ? await findReplyTarget(db, ws.id, first, at) : null;
   const interaction = await logInteraction(
     db,
     ws,
-    { kind: options.kind ?? as.kind, contact_ids: [row.contact_id], at: now, direction: 'out', text: options.note ?? row.draft ?? row.reason, behaviors: as.tags },
+    { kind: interactionKind, contact_ids: [row.contact_id], at, direction: 'out', text: options.note ?? row.draft ?? row.reason, behaviors: as.tags },
     now,
-    { detectTags: options.detectTags },
+    { detectTags: options.detectTags, reply },
   );
-  const [, first, second] = row.cause.split(':');
   if (kind === 'keep_promise' && first) {
     const [{ completeCommitment }, { refreshContactHealth }] = await Promise.all([import('../commitments/commitments.service.js'), import('../health/health.service.js')]);
     await completeCommitment(db, ws, first, now, { interactionId: interaction.id }).catch((e: unknown) => {

@@ -156,6 +156,8 @@ export const api = {
   todayFor: (contactId: string) => request<Suggestion[]>('GET', `/today?contact_id=${enc(contactId)}`),
   actOnSuggestion: (id: string, action: 'done' | 'snooze' | 'dismiss', until?: string) =>
     request<Suggestion>('POST', `/today/${enc(id)}/${action}`, until ? { until } : {}),
+  /** Done with what was actually sent: a reply is filed in the waiting thread. */
+  completeSuggestion: (id: string, b: { note?: string }) => request<Suggestion>('POST', `/today/${enc(id)}/done`, b),
   coach: (contactId: string, draft: string) => request<CoachReport>('POST', `/contacts/${enc(contactId)}/coach`, { draft }),
 
   startImport: (file: File, onProgress?: (fraction: number) => void) => uploadImport(file, onProgress),

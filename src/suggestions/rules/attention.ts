@@ -68,7 +68,8 @@ export function reconnectRule(ctx: RuleContext): SuggestionDraft[] {
       contact_id: contact.id,
       cause: `reconnect:${contact.id}:${contact.last_touch_at ?? 'never'}`,
       reason,
-      priority: clamp(40 + Math.min(20, days - limit) + (cooling ? 5 : 0), 0, 100),
+      // days since the last touch is fractional; a priority is a whole number
+      priority: clamp(Math.round(40 + Math.min(20, days - limit) + (cooling ? 5 : 0)), 0, 100),
       due_at: contact.last_touch_at !== null ? contact.last_touch_at + limit * DAY_MS : ctx.now,
       draft: `${opener} ${question}\n\n`,
     });

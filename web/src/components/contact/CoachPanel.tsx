@@ -1,6 +1,8 @@
 /**
  * A reply box with the draft coach beside it (SPEC §6): while you write, it says which
- * behaviours the draft shows and what is missing. "Log as sent" records the reply.
+ * behaviours the draft shows and what is missing. "Log as sent" records the reply: when the
+ * contact is waiting for one, as the done reply suggestion (filed in the waiting thread, so
+ * the wait ends), else as an outbound email.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useDeferredValue, useId, useState } from 'react';
@@ -13,11 +15,15 @@ export function CoachPanel({ contactId, email }: { contactId: string; email: str
   const [text, setText] = useState('');
   const deferred = useDeferredValue(text.trim());
   const coach = useQuery({ queryKey: ['coach', contactId, deferred], queryFn: () => api.coach(contactId, deferred), enabled: deferred.length > 3, staleTime: Infinity, retry: false });
+  // The same query as the contact's suggestions: the best open reply is the wait to answer.
+  const today = useQuery({ queryKey: ['today', 'contact', contactId], queryFn: () => api.todayFor(contactId) });
+  const reply = today.data?.find((s) => s.kind === 'reply' && s.status === 'open');
   const log = useMutation({
-    mutationFn: () => api.logInteraction({ kind: 'email', contact_ids: [contactId], at: Date.now(), direction: 'out', text }),
+    mutationFn: async (): Promise<unknown> =>
+      reply ? api.completeSuggestion(reply.id, { note: text }) : api.logInteraction({ kind: 'email', contact_ids: [contactId], at: Date.now(), direction: 'out', text }),
     onSuccess: () => {
       setText('');
-      for (const key of ['timeline', 'health', 'today', 'contacts']) void queryClient.invalidateQueries({ queryKey: [key] });
+      for (const key of ['timeline', 'health', 'today', 'contacts', 'waiting']) void queryClient.invalidateQueries({ queryKey: [key] });
     },
   });
   return (
@@ -31,6 +37,7 @@ export function CoachPanel({ contactId, email }: { contactId: string; email: str
             <button type="button" className="btn primary" disabled={!text.trim() || log.isPending} onClick={() => log.mutate()}>Log as sent</button>
             {email && text.trim() && <a className="btn" href={`mailto:${encodeURIComponent(email)}?body=${encodeURIComponent(text)}`}>Open in mail app</a>}
           </div>
+          {reply && <p className="muted" style={{ margin: 0 }}>Logged as your reply to the message {reply.contact.name} is waiting on.</p>}
           {log.error && <p className="error" role="alert">{errorText(log.error)}</p>}
         </div>
         <div className="stack" aria-live="polite">
