@@ -73,6 +73,8 @@ describe('the test suite', () => {
     delete env.VITEST;
     delete env.VITEST_POOL_ID;
     delete env.VITEST_WORKER_ID;
+    delete env.FORCE_COLOR;
+    env.NO_COLOR = '1';
     const { code, output } = await vitest(clone, ['src/commitments/commitments.test.ts', 'test/leaky.test.ts'], env);
     expect(isReachableByOthers(clone)).toBe(false);
     expect(output).toMatch(/✓ .*commitments\.test\.ts.*postgres/);
