@@ -21,6 +21,7 @@ const root = join(import.meta.dirname, '..');
 
 export default defineConfig({
   testDir: 'e2e',
+  globalTeardown: './e2e/teardown.ts',
   outputDir: join(root, 'test-results'),
   fullyParallel: false,
   workers: 1,

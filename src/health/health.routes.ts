@@ -42,7 +42,7 @@ export function healthRoutes(app: ApiApp, deps: RouteDeps) {
 
   app.get('/contacts/:contactId/health', {
     config: { access: 'viewer', cache: true },
-    schema: { tags: ['health'], summary: 'Metrics (§4) and health with its factors (§5), computed now', params: IdParam('contactId'), response: { 200: ContactHealthSchema, ...problems } },
+    schema: { tags: ['health'], summary: 'Attentiveness metrics and health with its factors, computed now', params: IdParam('contactId'), response: { 200: ContactHealthSchema, ...problems } },
   }, async (request) => getContactHealth(db, callerOf(request).workspace, request.params.contactId as string, deps.now()));
 
   app.get('/waiting', {

@@ -30,7 +30,7 @@ export const ImportJobSchema = z.object({
   bytes: z.number(),
   status: z.enum(['running', 'succeeded', 'failed']),
   progress: z.object({ done: z.number(), total: z.number().nullable(), unit: z.string().nullable() }),
-  summary: z.unknown().nullable().describe('the import summary of SPEC §3.5 once finished'),
+  summary: z.unknown().nullable().describe('the import summary (what `rapport import --json` prints) once finished'),
   error: z.string().nullable(),
   created_at: z.string(),
   finished_at: z.string().nullable(),

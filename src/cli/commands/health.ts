@@ -5,7 +5,7 @@ import { emit, withWorkspace } from '../context.js';
 export function registerHealthCommands(program: Command): void {
   program
     .command('health')
-    .description('attentiveness metrics (SPEC §4) and relationship health (§5) of one contact')
+    .description('attentiveness metrics (reply times, open waits, nudges, engagement, attention, care) and relationship health with its explanations, of one contact')
     .argument('<contact>', 'email address or id')
     .action(async (ref: string, _opts: unknown, command: Command) => {
       await withWorkspace(command, async (ctx) => {
