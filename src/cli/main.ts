@@ -12,6 +12,7 @@ import { registerHealthCommands } from './commands/health.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerAccountCommands } from './commands/accounts.js';
 import { registerDemoCommands } from './commands/demo.js';
+import { registerMailCommands } from './commands/mail.js';
 
 export function buildProgram(): Command {
   const program = new Command('rapport')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerAccountCommands(program);
   registerDemoCommands(program);
+  registerMailCommands(program);
   for (const command of program.commands) applyExitOverride(command);
   return program;
 }

@@ -75,7 +75,8 @@ export function describeFailure(step: Step, server: MailServer, error: unknown):
     case 'folder':
       return `folder: ${detail}`;
     default:
-      return `connect: cannot reach ${where}: ${e.code ?? detail}`;
+      // nodemailer wraps socket errors as ESOCKET / ECONNECTION; the message has the cause.
+      return `connect: cannot reach ${where}: ${e.code && !/^E(SOCKET|CONNECTION)$/.test(e.code) ? e.code : detail}`;
   }
 }
 

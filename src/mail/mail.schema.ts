@@ -95,3 +95,17 @@ export const SentMessageSchema = z.object({
   appended_to_sent: z.boolean(),
 });
 export type SentMessage = z.infer<typeof SentMessageSchema>;
+
+export const SyncSummarySchema = z.object({
+  read: z.number(),
+  imported: z.number(),
+  duplicates: z.number(),
+  automated: z.number(),
+  malformed: z.number(),
+  contacts_created: z.number(),
+  threads: z.number(),
+  seconds: z.number(),
+  errors: z.array(z.object({ where: z.string(), reason: z.string() })),
+  /** Folders whose sync failed, "account/folder: reason". */
+  failures: z.array(z.string()),
+});

@@ -221,9 +221,11 @@ async function syncAccountRow(run: Run, key: MailKey): Promise<string[]> {
   const failures: string[] = [];
   const secrets = secretsOf(row, key);
   const make = () => imapClient(secrets.imap, secrets.password);
-  let client: ImapFlow;
+  let client: ImapFlow = make();
   try {
-    client = await connectWithRetry(run, make);
+    // No retry here: a server that cannot be reached now is reported now (serve tries again
+    // on its next round); retries are for connections lost in the middle of a sync.
+    await client.connect();
   } catch (error) {
     const message = describeFailure(stepOfError(error), secrets.imap, error);
     // Every folder known to the account failed this run: none may show as synced.
