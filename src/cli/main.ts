@@ -13,6 +13,7 @@ import { registerServeCommands } from './commands/serve.js';
 import { registerAccountCommands } from './commands/accounts.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerOpsCommands } from './commands/ops.js';
+import { registerMailCommands } from './commands/mail.js';
 
 export function buildProgram(): Command {
   const program = new Command('rapport')
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerAccountCommands(program);
   registerDemoCommands(program);
   registerOpsCommands(program);
+  registerMailCommands(program);
   for (const command of program.commands) applyExitOverride(command);
   return program;
 }

@@ -14,6 +14,7 @@ import type {
   ThreadsTable,
 } from '../interactions/interactions.table.js';
 import type { ImportsTable, ThreadSubjectKeysTable } from '../import/import.table.js';
+import type { MailAccountsTable, MailFoldersTable } from '../mail/mail.table.js';
 import type { KnowledgeItemsTable, KnowledgeSharesTable } from '../knowledge/knowledge.table.js';
 import type { SuggestionRunsTable, SuggestionsTable } from '../suggestions/suggestions.table.js';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../webhooks/webhooks.table.js';
@@ -48,4 +49,6 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   import_jobs: ImportJobsTable;
+  mail_accounts: MailAccountsTable;
+  mail_folders: MailFoldersTable;
 }

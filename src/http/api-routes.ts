@@ -15,6 +15,7 @@ import { healthRoutes } from '../health/health.routes.js';
 import { importRoutes } from '../import/import.routes.js';
 import { interactionsRoutes } from '../interactions/interactions.routes.js';
 import { knowledgeRoutes } from '../knowledge/knowledge.routes.js';
+import { mailRoutes } from '../mail/mail.routes.js';
 import { reportsRoutes } from '../reports/reports.routes.js';
 import { suggestionsRoutes } from '../suggestions/suggestions.routes.js';
 import { webhooksRoutes } from '../webhooks/webhooks.routes.js';
@@ -39,6 +40,7 @@ export const API_ROUTES: RoutesPlugin[] = [
   coachRoutes,
   reportsRoutes,
   importRoutes,
+  mailRoutes,
   webhooksRoutes,
   auditRoutes,
 ];

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fasti
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
+import type { MailKey } from '../mail/secret-box.js';
 
 export type ApiApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -17,6 +18,8 @@ export interface RouteDeps {
   uploadLimit: number;
   /** Work that outlives its request (import jobs); the server waits for it when closing. */
   background: (work: Promise<unknown>) => void;
+  /** The key sealing mail passwords, loaded (or created) on first use. */
+  mailKey: () => MailKey;
 }
 
 export type RoutesPlugin = (app: ApiApp, deps: RouteDeps) => void | Promise<void>;

@@ -16,6 +16,8 @@ import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fa
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { startDeliveryWorker, type Sender } from '../webhooks/delivery.js';
+import { readEnv } from '../config.js';
+import { loadMailKey, type KeySource, type MailKey } from '../mail/secret-box.js';
 import { registerAuditHook } from './audit-hook.js';
 import { registerReadCache } from './read-cache.js';
 import { registerAuth, type Access } from './auth.js';
@@ -43,6 +45,8 @@ export interface ServerOptions {
   uploadLimit?: number;
   /** Lifetime of cached reads in ms (read-cache.ts); 0 turns the cache off. Default 1000. */
   readCacheMs?: number;
+  /** Where the mail password key comes from; default RAPPORT_SECRET, else the key file in RAPPORT_DATA. */
+  mailKeySource?: KeySource;
 }
 
 export interface RouteEntry {
@@ -117,6 +121,7 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
   registerAuditHook(app, db, now);
   registerReadCache(app, options.readCacheMs ?? 1000);
 
+  let mailKey: MailKey | undefined;
   const deps: RouteDeps = {
     db,
     now,
@@ -124,6 +129,10 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
     secureCookies: !!options.secureCookies,
     loginRateLimit: options.rateLimits?.login ?? 10,
     uploadLimit: options.uploadLimit ?? 2 * 1024 ** 3,
+    mailKey: () => {
+      mailKey ??= loadMailKey(options.mailKeySource ?? { secret: readEnv().RAPPORT_SECRET, dataDir: readEnv().RAPPORT_DATA });
+      return mailKey;
+    },
     background: (work) => {
       pending.add(work);
       void work.finally(() => pending.delete(work));

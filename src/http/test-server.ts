@@ -19,6 +19,9 @@ import { addKnowledge } from '../knowledge/knowledge.service.js';
 import { listToday } from '../suggestions/suggestions.service.js';
 import { loadSuggestionDeps } from '../suggestions/suggestions.deps.js';
 import { buildServer, type ServerOptions } from './server.js';
+import { addAccount } from '../mail/accounts.service.js';
+import { loadMailKey } from '../mail/secret-box.js';
+import { startSmtp, type TestSmtp } from '../mail/test-smtp.js';
 
 export interface ApiFixture {
   db: Db;
@@ -29,12 +32,16 @@ export interface ApiFixture {
   tokens: Record<Role, string>;
   /** The owner token of workspace B. */
   otherToken: string;
+  /** The loopback SMTP server of A's mail account: what the API sent. */
+  smtp: TestSmtp;
   /** Ids of A's resources by route parameter name. */
   ids: Record<string, string>;
   close(): Promise<void>;
 }
 
 export const PASSWORD = 'correct horse battery';
+/** The fixture mail account's password: no answer, log or stored row may contain it. */
+export const MAIL_PASSWORD = 'mail-password-7f3a9c';
 
 export async function setupApi(dialect: Dialect, options: ServerOptions = {}): Promise<ApiFixture> {
   const db = await createTestDb(dialect);
@@ -64,7 +71,12 @@ export async function setupApi(dialect: Dialect, options: ServerOptions = {}): P
     workspace_id: a.id, id: importId, format: 'vcard', filename: 'people.vcf', bytes: 10, status: 'succeeded', progress_done: 1,
     progress_total: null, progress_unit: null, summary: null, error: null, created_by: null, created_at: T0, finished_at: T0,
   }).execute();
-  const app = await buildServer(db, { now: () => T0, webDist: null, ...options });
+  // A mail account with a loopback SMTP server that accepts everything, and no IMAP server
+  // (port 1): sending works, syncing fails fast with a clear error.
+  const smtp = await startSmtp();
+  const mailKeySource = { secret: 'the mail key of the test fixture', dataDir: '/nonexistent' };
+  const account = await addAccount(db.kysely, a, { imap: 'imap://me@127.0.0.1:1', smtp: `smtp://me@127.0.0.1:${smtp.port}`, password: MAIL_PASSWORD, address: 'me@alpha.example' }, loadMailKey(mailKeySource), T0);
+  const app = await buildServer(db, { now: () => T0, webDist: null, mailKeySource, ...options });
   await app.ready();
   return {
     db,
@@ -87,9 +99,12 @@ export async function setupApi(dialect: Dialect, options: ServerOptions = {}): P
       knowledgeId: knowledge.id,
       suggestionId: suggestion.id,
       importId,
+      accountId: account.id,
     },
+    smtp,
     close: async () => {
       await app.close();
+      await smtp.close();
       await db.close();
     },
   };

@@ -31,6 +31,8 @@ export const VALID_BODIES: Record<string, (ids: Record<string, string>) => unkno
   // An IP literal: no DNS lookup in tests.
   'POST /api/v1/webhooks': () => ({ url: 'https://93.184.215.14/hook', events: ['interaction.created'] }),
   'PATCH /api/v1/webhooks/:webhookId': () => ({ description: 'CRM sync' }),
+  'POST /api/v1/accounts': () => ({ imap: 'imap://me@127.0.0.1:1', smtp: 'smtp://me@127.0.0.1:1', password: 'mail-password-7f3a9c', address: 'me@alpha.example' }),
+  'POST /api/v1/messages': (ids) => ({ contact: ids.contactId, subject: 'Hello', body: 'How was the regatta?' }),
 };
 
 export function bodyFor(method: string, url: string, ids: Record<string, string>): unknown {

@@ -153,7 +153,7 @@ export async function importPaths(db: Db, ws: Workspace, paths: string[], now: n
  * scores (measured on 20,000 generated messages: 33 s by id list, 1.1 s as a rescore); so it
  * is when the import touched more contacts than it lists (`null`, see MAX_LISTED_CONTACTS).
  */
-async function refreshHealthOf(db: Db, ws: Workspace, contactIds: string[] | null, now: number): Promise<void> {
+export async function refreshHealthOf(db: Db, ws: Workspace, contactIds: string[] | null, now: number): Promise<void> {
   if (contactIds?.length === 0) return;
   const health = await import('../health/health.service.js');
   if (!contactIds) {

@@ -4,7 +4,7 @@ import { ROLES, type Role } from '../../workspaces/workspaces.schema.js';
 import { emit, withWorkspace } from '../context.js';
 import { table } from '../format.js';
 
-async function readPassword(variable: string): Promise<string> {
+export async function readPassword(variable: string): Promise<string> {
   // The variable is named by the user, so it cannot be declared in config.ts; a password
   // on the command line would end up in the shell history and `ps`.
   const value = process.env[variable];

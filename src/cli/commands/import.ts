@@ -17,7 +17,7 @@ function parseMap(value: string | undefined): Record<string, string> | undefined
   return map;
 }
 
-function describeSummary(s: ImportSummary): string {
+export function describeSummary(s: ImportSummary): string {
   const lines = [
     `Read ${s.read}, imported ${s.imported}, duplicates ${s.duplicates}, automated ${s.automated}, malformed ${s.malformed}.`,
     `Contacts created: ${s.contacts_created}. Threads: ${s.threads}. ${s.seconds.toFixed(1)} s.`,

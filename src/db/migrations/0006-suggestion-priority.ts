@@ -4,7 +4,8 @@
  * done and dismissed suggestions, which are never recomputed, read the same on both engines.
  * Frozen in time like every migration (Kysely<any>, no app imports).
  */
-import { sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 
 export const migration: Migration = {
   async up(db: Kysely<any>) {

@@ -91,6 +91,7 @@ export async function importMailSource(
 ): Promise<MailImportResult> {
   const started = performance.now();
   const ids = options.ids ?? newId;
+  const scheme = source.scheme ?? 'file';
   const batchSize = options.batchSize ?? BATCH_SIZE;
   const k = db.kysely;
   // SQLite: prepared statements on the connection under Kysely (inside Kysely's transactions,
@@ -178,7 +179,7 @@ export async function importMailSource(
       for (const { mail, file } of fresh) {
         const id = ids('ix'); // monotonic: ties in time keep the order of import
         if (mail.automated) next.automated += 1;
-        rows.interactions.push(toInteractionRow(ws.id, id, mail, file, now));
+        rows.interactions.push(toInteractionRow(ws.id, id, mail, `${scheme}:${file}`, now));
         const seenContacts = new Set<string>();
         if (!mail.automated && mail.direction !== 'internal') {
           for (const c of mail.counterparts) {
@@ -300,7 +301,7 @@ export async function importMailSource(
   }
   await k.updateTable('imports').set({ status: 'done', updated_at: now }).where('workspace_id', '=', ws.id).where('id', '=', importId).execute();
 
-  const prefix = source.isFolder ? `file:${source.path.replace(/\/+$/, '')}/` : `file:${source.path}`;
+  const prefix = source.isFolder ? `${scheme}:${source.path.replace(/\/+$/, '')}/` : `${scheme}:${source.path}`;
   return {
     ...stats,
     threads: await countThreadsOfSource(k, ws.id, prefix, source.isFolder),
@@ -351,7 +352,7 @@ interface Parsed extends Chunk {
   results: string;
 }
 
-function toInteractionRow(workspaceId: string, id: string, mail: ParsedMail, file: string, now: number): InteractionRow {
+function toInteractionRow(workspaceId: string, id: string, mail: ParsedMail, source: string, now: number): InteractionRow {
   return {
     workspace_id: workspaceId,
     id,
@@ -368,7 +369,7 @@ function toInteractionRow(workspaceId: string, id: string, mail: ParsedMail, fil
     is_closer: mail.isCloser ? 1 : 0,
     sentiment: mail.sentiment,
     automated: mail.automated ? 1 : 0,
-    source: `file:${file}`,
+    source,
     from_address: mail.from.email,
     message_id: mail.messageId,
     in_reply_to: mail.inReplyTo,

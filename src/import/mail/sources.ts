@@ -31,6 +31,8 @@ export interface MailSource {
   /** Total for progress: bytes (mbox) or files. */
   total: number;
   unit: 'bytes' | 'messages';
+  /** Prefix of the interactions' `source` (default `file`; IMAP sync: `imap`; sent from Rapport: `smtp`). */
+  scheme?: 'file' | 'imap' | 'smtp';
   items(position: number, firstIndex: number): AsyncGenerator<SourceItem>;
 }
 
