@@ -17,6 +17,7 @@ import type { ImportsTable, ThreadSubjectKeysTable } from '../import/import.tabl
 import type { MailAccountsTable, MailFoldersTable } from '../mail/mail.table.js';
 import type { KnowledgeItemsTable, KnowledgeSharesTable } from '../knowledge/knowledge.table.js';
 import type { SuggestionRunsTable, SuggestionsTable } from '../suggestions/suggestions.table.js';
+import type { TodayPlanItemsTable, TodayPlansTable } from '../suggestions/plan.table.js';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../webhooks/webhooks.table.js';
 import type { ApiTokensTable, MembershipsTable, UsersTable, WorkspacesTable } from '../workspaces/workspaces.table.js';
 
@@ -41,6 +42,8 @@ export interface Database {
   health_snapshots: HealthSnapshotsTable;
   suggestions: SuggestionsTable;
   suggestion_runs: SuggestionRunsTable;
+  today_plans: TodayPlansTable;
+  today_plan_items: TodayPlanItemsTable;
   imports: ImportsTable;
   thread_subject_keys: ThreadSubjectKeysTable;
   sessions: SessionsTable;

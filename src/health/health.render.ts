@@ -97,6 +97,7 @@ export function renderSettings(ws: Workspace): string {
     `  business_hours     ${formatBusinessHours(s.business_hours)}`,
     `  nudge_gap          ${hours(s.nudge_gap_s)}`,
     `  honeymoon_days     ${s.honeymoon_days}`,
+    `  today_plan_size    ${s.today_plan_size}`,
     `  include_lists      ${s.include_lists}`,
     `  competitors        ${s.competitors.join(', ') || 'none'}`,
     `  achievements       ${s.achievement_patterns.join(', ') || 'built-in rules only'}`,

@@ -9,7 +9,7 @@ import { parseBusinessHours } from '../workspaces/business-hours.js';
 import type { WorkspaceSettings } from '../workspaces/workspaces.schema.js';
 
 export const SETTING_KEYS = [
-  'nudge_gap', 'honeymoon_days', 'time_zone', 'business_hours', 'include_lists', 'competitors', 'achievement_patterns',
+  'nudge_gap', 'honeymoon_days', 'today_plan_size', 'time_zone', 'business_hours', 'include_lists', 'competitors', 'achievement_patterns',
   'weights.responsiveness', 'weights.attention', 'weights.care', 'weights.engagement', 'weights.reciprocity',
   'sla.default', 'sla.tag.TAG', 'sla.contact.CONTACT',
 ] as const;
@@ -51,6 +51,11 @@ export async function settingPatch(
       const n = parseNumber(value, key);
       if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${key}: expected a whole number of days ≥ 1, got "${value}"`);
       return { honeymoon_days: n };
+    }
+    case 'today_plan_size': {
+      const n = parseNumber(value, key);
+      if (!Number.isInteger(n) || n < 1 || n > 100) throw new ValidationError(`${key}: expected a whole number of items from 1 to 100, got "${value}"`);
+      return { today_plan_size: n };
     }
     case 'time_zone':
     case 'tz':

@@ -26,6 +26,7 @@ export const VALID_BODIES: Record<string, (ids: Record<string, string>) => unkno
   'POST /api/v1/knowledge/:knowledgeId/shares': (ids) => ({ contact: ids.contactId }),
   'POST /api/v1/today/:suggestionId/done': () => ({ note: 'sent it' }),
   'POST /api/v1/today/:suggestionId/snooze': () => ({ until: '2025-01-07T09:00:00Z' }),
+  'POST /api/v1/today/:suggestionId/undo': () => ({}),
   'POST /api/v1/contacts/:contactId/coach': () => ({ draft: 'How was the regatta? Here is a guide to sailing knots.' }),
   'POST /api/v1/interactions': (ids) => ({ kind: 'call', contact_ids: [ids.contactId], text: 'called about the offer' }),
   // An IP literal: no DNS lookup in tests.

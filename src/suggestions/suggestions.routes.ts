@@ -7,7 +7,9 @@ import { INTERACTION_KINDS } from '../interactions/interactions.schema.js';
 import { parseInstant } from '../shared/time.js';
 import { emitEvent } from '../webhooks/webhooks.service.js';
 import { KIND_BEHAVIOR, SUGGESTION_KINDS, SUGGESTION_STATUSES, type Suggestion } from './suggestions.schema.js';
+import { countOpenSuggestions, getTodayPlan } from './plan.service.js';
 import { completeSuggestion, dismissSuggestion, findSuggestionOrThrow, listToday, snoozeSuggestion } from './suggestions.service.js';
+import { undoSuggestion } from './undo.service.js';
 
 export const SuggestionSchema: z.ZodType<Suggestion> = z.object({
   id: z.string(),
@@ -21,13 +23,20 @@ export const SuggestionSchema: z.ZodType<Suggestion> = z.object({
   status: z.enum(SUGGESTION_STATUSES),
   until: z.string().optional(),
   cause: z.string(),
+  why: z.string().optional().describe("Only in today's plan: why it is in the plan"),
+  new: z.boolean().optional().describe("Only in today's plan: true when it joined the plan after the plan was made"),
 });
 
 const TodayQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(20),
+  all: z
+    .enum(['1', 'true', '0', 'false'])
+    .optional()
+    .describe("1: every open suggestion, ranked, instead of today's plan"),
+  limit: z.coerce.number().int().min(1).max(100_000).optional().describe("at most this many (default: the whole plan; with all=1, everything)"),
   owner_id: z.string().max(200).optional(),
   contact_id: z.string().max(200).optional(),
 });
+const UndoBody = z.strictObject({ interaction_id: z.string().min(1).max(200).optional().describe('for a done suggestion: the id of the interaction that done logged') }).optional();
 const DoneBody = z.strictObject({ note: z.string().max(20_000).optional(), kind: z.enum(INTERACTION_KINDS).optional() }).optional();
 const SnoozeBody = z.strictObject({ until: z.string().min(1).max(40).describe('ISO 8601; read in the workspace time zone without an offset') });
 const Param = IdParam('suggestionId');
@@ -45,8 +54,28 @@ export function suggestionsRoutes(app: ApiApp, routeDeps: RouteDeps) {
 
   app.get('/today', {
     config: { access: 'viewer' },
-    schema: { tags, summary: 'The next best actions, most important first', querystring: TodayQuery, response: { 200: z.array(SuggestionSchema), ...problems } },
-  }, async (request) => listToday(db, callerOf(request).workspace, now(), request.query, deps));
+    schema: {
+      tags,
+      summary: "Today's plan: the few actions that matter most today (all=1: every open suggestion, ranked)",
+      description:
+        "By default the day's plan (the workspace's today_plan_size items, kept for the day; `why` says why each is in it and `new` marks items added since it was made). " +
+        'With all=1 (or contact_id), every open suggestion, best first. X-Total-Count is the number of open suggestions either way.',
+      querystring: TodayQuery,
+      response: { 200: z.array(SuggestionSchema), ...problems },
+    },
+  }, async (request, reply) => {
+    const { workspace } = callerOf(request);
+    const { all, limit, owner_id, contact_id } = request.query;
+    if (all === '1' || all === 'true' || contact_id) {
+      const rows = await listToday(db, workspace, now(), { limit: limit ?? 100_000, owner_id, contact_id }, deps);
+      const total = contact_id || limit === undefined ? rows.length : await countOpenSuggestions(db, workspace, now(), owner_id);
+      reply.header('x-total-count', String(total));
+      return rows;
+    }
+    const plan = await getTodayPlan(db, workspace, now(), { owner_id, limit }, deps);
+    reply.header('x-total-count', String(plan.total));
+    return plan.items;
+  });
 
   app.get('/today/:suggestionId', {
     config: { access: 'viewer' },
@@ -71,6 +100,22 @@ export function suggestionsRoutes(app: ApiApp, routeDeps: RouteDeps) {
     const { workspace } = callerOf(request);
     const until = parseInstant(request.body.until, 'until', workspace.settings.time_zone);
     const s = await snoozeSuggestion(db, workspace, request.params.suggestionId as string, until, now());
+    await emitEvent(db, workspace.id, 'suggestion.updated', s, now());
+    return s;
+  });
+
+  app.post('/today/:suggestionId/undo', {
+    config: { access: 'member', audit: audit('suggestion.undo') },
+    schema: {
+      tags,
+      summary: 'Undo done, snooze or dismiss: open again (done: the logged interaction is deleted, a met commitment reopened)',
+      params: Param,
+      body: UndoBody,
+      response: { 200: SuggestionSchema, ...problems },
+    },
+  }, async (request) => {
+    const { workspace } = callerOf(request);
+    const s = await undoSuggestion(db, workspace, request.params.suggestionId as string, now(), { interactionId: request.body?.interaction_id });
     await emitEvent(db, workspace.id, 'suggestion.updated', s, now());
     return s;
   });

@@ -51,10 +51,14 @@ export interface Suggestion {
   /** Only for snoozed suggestions: when it comes back. */
   until?: string;
   cause: string;
+  /** Only in Today's plan: why it is in today's plan. */
+  why?: string;
+  /** Only in Today's plan, and only when true: it joined the plan after the plan was made. */
+  new?: boolean;
 }
 
 export const TodayQuerySchema = z.object({
-  limit: z.number().int().min(1).max(1000).default(20),
+  limit: z.number().int().min(1).max(100_000).default(20),
   /** Only contacts owned by this member (or owned by nobody). */
   owner_id: z.string().optional(),
   contact_id: z.string().optional(),

@@ -45,6 +45,8 @@ export const WorkspaceSettingsSchema = z.object({
   achievement_patterns: z.array(z.string().trim().min(2).max(100)).max(50).default([]),
   nudge_gap_s: z.number().int().positive().default(4 * 3600),
   honeymoon_days: z.number().int().positive().default(90),
+  /** How many items Today's daily plan holds; the rest stays one click away. */
+  today_plan_size: z.number().int().min(1).max(100).default(10),
   weights: HealthWeightsSchema.default(DEFAULT_WEIGHTS),
   /** Reply-time targets in business seconds: workspace default, per tag, per contact id. */
   sla: z

@@ -123,10 +123,22 @@ export async function listAll<T>(path: string, params: Record<string, string | u
   }
 }
 
+/** A list answered whole, with the X-Total-Count header (e.g. Today's plan and the number of all open items). */
+export async function listWithTotal<T>(path: string): Promise<{ items: T[]; total: number }> {
+  const res = await send('GET', path, undefined);
+  const data = safeJson(await res.text());
+  if (!res.ok) throw problemError(res.status, res.statusText, data);
+  const items = Array.isArray(data) ? (data as T[]) : [];
+  const total = Number(res.headers.get('x-total-count'));
+  return { items, total: Number.isFinite(total) && res.headers.has('x-total-count') ? total : items.length };
+}
+
 const enc = encodeURIComponent;
 
 export const api = {
-  session: () => request<Session>('GET', '/auth/session'),
+  // The CSRF cookie (readable, unlike the session cookie) lives exactly as long as a session:
+  // without it the answer would be a 401, which the browser logs as an error.
+  session: () => (readCookie(CSRF_COOKIE) ? request<Session>('GET', '/auth/session') : Promise.reject(new ApiError(401, 'Unauthorized', 'not signed in', {}))),
   signUp: (b: z.input<typeof SignupSchema>) => request<Session>('POST', '/auth/signup', b),
   signIn: (b: { email: string; password: string }) => request<Session>('POST', '/auth/login', b),
   signOut: () => request<void>('POST', '/auth/logout'),
@@ -151,13 +163,14 @@ export const api = {
   logInteraction: (b: LogInteractionInput) => request<Interaction>('POST', '/interactions', b),
 
   waiting: () => listAll<OpenWait>('/waiting'),
-  // Today is a short list to act on, not every open suggestion of a large workspace.
-  today: () => request<Suggestion[]>('GET', '/today?limit=50'),
+  // Today is the day's plan (about 10 items); "show all" asks for every open suggestion.
+  today: (all = false) => listWithTotal<Suggestion>(all ? '/today?all=1' : '/today'),
   todayFor: (contactId: string) => request<Suggestion[]>('GET', `/today?contact_id=${enc(contactId)}`),
   actOnSuggestion: (id: string, action: 'done' | 'snooze' | 'dismiss', until?: string) =>
-    request<Suggestion>('POST', `/today/${enc(id)}/${action}`, until ? { until } : {}),
+    request<Suggestion & { interaction?: Interaction }>('POST', `/today/${enc(id)}/${action}`, until ? { until } : {}),
   /** Done with what was actually sent: a reply is filed in the waiting thread. */
   completeSuggestion: (id: string, b: { note?: string }) => request<Suggestion>('POST', `/today/${enc(id)}/done`, b),
+  undoSuggestion: (id: string, interactionId?: string) => request<Suggestion>('POST', `/today/${enc(id)}/undo`, interactionId ? { interaction_id: interactionId } : {}),
   coach: (contactId: string, draft: string) => request<CoachReport>('POST', `/contacts/${enc(contactId)}/coach`, { draft }),
 
   startImport: (file: File, onProgress?: (fraction: number) => void) => uploadImport(file, onProgress),

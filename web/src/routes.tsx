@@ -6,15 +6,18 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { AppLayout } from './components/AppLayout';
 import { RouteError } from './components/RouteError';
 
+// Shown while the first page's chunk loads; without it React Router warns on every start.
+const booting = <p className="boot" role="status">Loading Rapport…</p>;
 const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({ Component: (await load()).default });
 
 export const router = createBrowserRouter([
-  { path: '/signin', lazy: page(() => import('./pages/SignIn')), errorElement: <RouteError /> },
-  { path: '/onboarding', lazy: page(() => import('./pages/Onboarding')), errorElement: <RouteError /> },
+  { path: '/signin', lazy: page(() => import('./pages/SignIn')), errorElement: <RouteError />, hydrateFallbackElement: booting },
+  { path: '/onboarding', lazy: page(() => import('./pages/Onboarding')), errorElement: <RouteError />, hydrateFallbackElement: booting },
   {
     path: '/',
     element: <AppLayout />,
     errorElement: <RouteError />,
+    hydrateFallbackElement: booting,
     children: [
       { index: true, element: <Navigate to="/today" replace /> },
       { path: 'today', lazy: page(() => import('./pages/Today')) },

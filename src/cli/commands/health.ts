@@ -99,7 +99,7 @@ export function registerHealthCommands(program: Command): void {
     });
   settings
     .command('set')
-    .description('change one setting: nudge_gap 4h, honeymoon_days 90, time_zone Europe/Berlin, business_hours "mon-fri 09:00-17:00", competitors "A,B", achievement_patterns "opened a new branch,hit 1000 customers", weights.care 0.2, sla.default 8h, sla.tag.VIP 4h, sla.contact.ada@x.com 2h')
+    .description('change one setting: nudge_gap 4h, honeymoon_days 90, today_plan_size 10, time_zone Europe/Berlin, business_hours "mon-fri 09:00-17:00", competitors "A,B", achievement_patterns "opened a new branch,hit 1000 customers", weights.care 0.2, sla.default 8h, sla.tag.VIP 4h, sla.contact.ada@x.com 2h')
     .argument('<key>')
     .argument('<value>')
     .action(async (key: string, value: string, _opts: unknown, command: Command) => {

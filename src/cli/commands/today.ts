@@ -8,10 +8,13 @@ async function deps() {
   return loadSuggestionDeps();
 }
 
-function render(rows: Suggestion[]): string {
-  if (rows.length === 0) return 'Nothing needs you today.';
-  const body = rows.map((s, i) => `${String(i + 1).padStart(2)}. [${s.priority}] ${s.kind.replace('_', ' ')} — ${s.contact.name}\n    ${s.reason}\n    ${s.id}`);
-  return `${body.join('\n')}\n\nrapport today done|snooze|dismiss ID`;
+function render(rows: Suggestion[], total: number, isPlan: boolean): string {
+  if (rows.length === 0) return total > 0 ? `Today's plan is done. ${total} more open: rapport today --all` : 'Nothing needs you today.';
+  const body = rows.map(
+    (s, i) => `${String(i + 1).padStart(2)}. [${s.priority}] ${s.kind.replace('_', ' ')} — ${s.contact.name}${s.new ? ' (new)' : ''}\n${s.why ? `    ${s.why}\n` : ''}    ${s.reason}\n    ${s.id}`,
+  );
+  const more = isPlan && total > rows.length ? `\n\nToday's plan: ${rows.length} of ${total} open. Show all: rapport today --all` : '';
+  return `${body.join('\n')}${more}\n\nrapport today done|snooze|dismiss|undo ID`;
 }
 
 async function ownerIdOf(ctx: WorkspaceContext, member: string | undefined): Promise<string | undefined> {
@@ -33,14 +36,23 @@ async function ownerIdOf(ctx: WorkspaceContext, member: string | undefined): Pro
 export function registerTodayCommands(program: Command): void {
   const today = program
     .command('today')
-    .description('the next best actions, most important first')
-    .option('--limit <n>', 'at most this many (default 20)', intOption('--limit'))
+    .description("today's plan: the few actions that matter most today, kept for the day (--all: every open suggestion)")
+    .option('--all', 'every open suggestion, most important first, instead of the plan')
+    .option('--limit <n>', 'at most this many', intOption('--limit'))
     .option('--member <email>', "only this member's contacts (and unowned ones)")
-    .action(async (opts: { limit?: number; member?: string }, command: Command) => {
+    .action(async (opts: { all?: boolean; limit?: number; member?: string }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const { listToday } = await import('../../suggestions/suggestions.service.js');
-        const rows = await listToday(ctx.db.kysely, ctx.ws, ctx.now, { limit: opts.limit ?? 20, owner_id: await ownerIdOf(ctx, opts.member) }, deps);
-        emit(ctx, rows, () => render(rows));
+        const ownerId = await ownerIdOf(ctx, opts.member);
+        if (opts.all) {
+          const [{ listToday }, { countOpenSuggestions }] = await Promise.all([import('../../suggestions/suggestions.service.js'), import('../../suggestions/plan.service.js')]);
+          const rows = await listToday(ctx.db.kysely, ctx.ws, ctx.now, { limit: opts.limit ?? 100_000, owner_id: ownerId }, deps);
+          const total = opts.limit === undefined ? rows.length : await countOpenSuggestions(ctx.db.kysely, ctx.ws, ctx.now, ownerId);
+          emit(ctx, rows, () => render(rows, total, false));
+          return;
+        }
+        const { getTodayPlan } = await import('../../suggestions/plan.service.js');
+        const plan = await getTodayPlan(ctx.db.kysely, ctx.ws, ctx.now, { limit: opts.limit, owner_id: ownerId }, deps);
+        emit(ctx, plan.items, () => render(plan.items, plan.total, true));
       });
     });
   today
@@ -66,6 +78,18 @@ export function registerTodayCommands(program: Command): void {
         const [{ snoozeSuggestion }, { parseInstant }] = await Promise.all([import('../../suggestions/suggestions.service.js'), import('../../shared/time.js')]);
         const s = await snoozeSuggestion(ctx.db.kysely, ctx.ws, id, parseInstant(opts.until, '--until', ctx.ws.settings.time_zone), ctx.now);
         emit(ctx, s, () => `Snoozed until ${s.until}: ${s.kind.replace('_', ' ')} — ${s.contact.name}.`);
+      });
+    });
+  today
+    .command('undo')
+    .description('take back done, snooze or dismiss (done: deletes the interaction it logged, reopens a commitment it met)')
+    .argument('<id>', 'suggestion id')
+    .option('--interaction <id>', 'for a done suggestion: the interaction that done logged')
+    .action(async (id: string, opts: { interaction?: string }, command: Command) => {
+      await withWorkspace(command, async (ctx) => {
+        const { undoSuggestion } = await import('../../suggestions/undo.service.js');
+        const s = await undoSuggestion(ctx.db.kysely, ctx.ws, id, ctx.now, { interactionId: opts.interaction });
+        emit(ctx, s, () => `Open again: ${s.kind.replace('_', ' ')} — ${s.contact.name}.`);
       });
     });
   today

@@ -6,6 +6,7 @@ import { migration as suggestions } from './0004-suggestions.js';
 import { migration as api } from './0005-api.js';
 import { migration as suggestionPriority } from './0006-suggestion-priority.js';
 import { migration as mail } from './0010-mail.js';
+import { migration as todayPlan } from './0011-today-plan.js';
 
 /**
  * Every migration, in order. Names are versions: append new ones, never rename or edit one
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005-api': api,
   '0006-suggestion-priority': suggestionPriority,
   '0010-mail': mail,
+  '0011-today-plan': todayPlan,
 };

@@ -38,10 +38,7 @@ export function replyRule(ctx: RuleContext): SuggestionDraft[] {
       priority: clamp(Math.round(50 + Math.min(15, 5 * businessDays) + (wait.nudges > 0 ? 30 : 0) + (hasCompetitor ? 10 : 0)), 0, 100),
       // Stable dues (not `now`) keep stored rows unchanged from one minute to the next.
       due_at: wait.since,
-      draft:
-        businessDays >= 1 || wait.nudges > 0
-          ? `Hi ${first},\n\n${apology.charAt(0).toUpperCase()}${apology.slice(1)}.\n\n`
-          : `Hi ${first},\n\nThanks for your message.\n\n`,
+      draft: replyDraft(first, wait.subject, businessDays >= 1 || wait.nudges > 0 ? `${apology.charAt(0).toUpperCase()}${apology.slice(1)}.` : null, hasCompetitor),
     });
   }
   return out;
@@ -76,8 +73,25 @@ export function keepPromiseRule(ctx: RuleContext): SuggestionDraft[] {
       reason,
       priority,
       due_at: c.due_at,
-      draft: null,
+      draft:
+        overdueMs > 0
+          ? `Hi ${first},\n\nI promised you ${c.text} by ${longDay(c.due_at, ctx.zone)}, and I am late: I am sorry. Here it is.\n\nIf anything is missing or unclear, tell me and I will sort it out today.\n\nBest regards,\n`
+          : `Hi ${first},\n\nAs promised, here is ${c.text}.\n\nIf anything is missing or unclear, tell me and I will sort it out right away.\n\nBest regards,\n`,
     });
   }
   return out;
+}
+
+/**
+ * A reply that names the thread, apologises for a long or nudged wait, leaves a marked place
+ * for the answer and closes with an offer; with a competitor in view, an offer to talk soon.
+ */
+function replyDraft(first: string, subject: string | null, apology: string | null, hasCompetitor: boolean): string {
+  const opening = apology
+    ? `${apology}${subject ? ` Here is my answer on ${quote(subject, 60)}:` : ''}`
+    : `Thanks for your message${subject ? ` about ${quote(subject, 60)}` : ''}.`;
+  const offer = hasCompetitor
+    ? 'If it helps you decide, I am happy to go through it together on a short call this week.'
+    : 'If anything is unclear, just reply and I will follow up.';
+  return `Hi ${first},\n\n${opening}\n\n[Your answer]\n\n${offer}\n\nBest regards,\n`;
 }

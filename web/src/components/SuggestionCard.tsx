@@ -1,5 +1,8 @@
-/** One next best action: who, why, its draft (copy or open in the mail app) and the three actions. */
-import { useState } from 'react';
+/**
+ * One item of Today: who, why it is in today's plan, the reason, its draft (copy or open in
+ * the mail app) and the actions. Snooze offers tomorrow, next week or a date.
+ */
+import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import type { Suggestion } from '../api';
 import { formatDate } from './ui';
@@ -14,9 +17,25 @@ const KIND_LABELS: Record<string, string> = {
   check_in: 'Check in',
 };
 
-export function SuggestionCard(props: { s: Suggestion; index: number; isSelected: boolean; busy: boolean; onFocus: () => void; onAct: (a: 'done' | 'snooze' | 'dismiss') => void }) {
+export type CardAction = { type: 'done' } | { type: 'dismiss' } | { type: 'snooze'; until: string; label: string };
+
+export const snoozeLabel = (a: { label: string }) => `Snoozed until ${a.label}`;
+
+/** 09:00 local, `daysAhead` days from today, without an offset: the server reads it in the workspace's zone. */
+export function localDayAt9(daysAhead: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + daysAhead);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T09:00`;
+}
+
+export function SuggestionCard(props: { s: Suggestion; index: number; isSelected: boolean; busy: boolean; onFocus: () => void; onAct: (a: CardAction) => void }) {
   const { s } = props;
   const [copied, setCopied] = useState(false);
+  const [snoozing, setSnoozing] = useState(false);
+  const [date, setDate] = useState('');
+  const [dateError, setDateError] = useState('');
+  const ids = useId();
   const copy = async () => {
     if (!s.draft) return;
     await navigator.clipboard?.writeText(s.draft).catch(() => undefined);
@@ -25,33 +44,53 @@ export function SuggestionCard(props: { s: Suggestion; index: number; isSelected
   };
   const mailto = s.contact.email && s.draft ? `mailto:${encodeURIComponent(s.contact.email)}?body=${encodeURIComponent(s.draft)}` : null;
   const who = s.contact.name || s.contact.email || 'contact';
+  const kind = KIND_LABELS[s.kind] ?? s.kind;
+  const snoozeToDate = () => {
+    const today = localDayAt9(0).slice(0, 10);
+    if (!date) return setDateError('Pick the day it should come back.');
+    if (date <= today) return setDateError('Pick a day after today.');
+    setDateError('');
+    props.onAct({ type: 'snooze', until: `${date}T09:00`, label: formatDate(`${date}T09:00`) });
+  };
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: the card is the j/k focus target of Today's keyboard shortcuts.
-    <article className="card suggestion" tabIndex={0} data-index={props.index} aria-current={props.isSelected ? 'true' : undefined} onFocus={props.onFocus} aria-label={`${KIND_LABELS[s.kind] ?? s.kind}: ${who}`}>
+    <article className="card suggestion" tabIndex={0} data-index={props.index} aria-current={props.isSelected ? 'true' : undefined} onFocus={props.onFocus} aria-label={`${kind}: ${who}`}>
       <div className="stack" style={{ gap: '0.25rem' }}>
         <div className="chips">
-          <span className="chip">{KIND_LABELS[s.kind] ?? s.kind}</span>
-          <span className="chip">priority {s.priority}</span>
+          {s.new && <span className="chip new">New</span>}
+          <span className={`chip kind-${s.kind}`}>{kind}</span>
           {s.due && <span className="chip">due {formatDate(s.due)}</span>}
         </div>
         <h3 style={{ margin: 0 }}>
           <Link to={`/contacts/${s.contact.id}`}>{who}</Link>
         </h3>
+        {s.why && <p className="muted why">{s.why}</p>}
         <p style={{ margin: 0 }}>{s.reason}</p>
       </div>
       <div className="actions">
-        <button type="button" className="btn small primary" disabled={props.busy} onClick={() => props.onAct('done')} aria-label={`Done: ${who}`}>Done</button>
-        <button type="button" className="btn small" disabled={props.busy} onClick={() => props.onAct('snooze')} aria-label={`Snooze until tomorrow: ${who}`}>Snooze</button>
-        <button type="button" className="btn small ghost" disabled={props.busy} onClick={() => props.onAct('dismiss')} aria-label={`Dismiss: ${who}`}>Dismiss</button>
+        <button type="button" className="btn small primary" disabled={props.busy} onClick={() => props.onAct({ type: 'done' })} aria-label={`Done: ${who}`}>Done</button>
+        <button type="button" className="btn small" disabled={props.busy} aria-expanded={snoozing} aria-controls={`${ids}-snooze`} onClick={() => setSnoozing(!snoozing)} aria-label={`Snooze: ${who}`}>Snooze…</button>
+        <button type="button" className="btn small ghost" disabled={props.busy} onClick={() => props.onAct({ type: 'dismiss' })} aria-label={`Dismiss: ${who}`}>Dismiss</button>
       </div>
       {s.draft && (
         <div className="draft">
-          <p style={{ margin: '0 0 0.5rem' }}>{s.draft}</p>
+          <p className="draft-text">{s.draft.trim()}</p>
           <div className="page-actions">
             <button type="button" className="btn small" onClick={copy}>{copied ? 'Copied' : 'Copy draft'}</button>
             {mailto && <a className="btn small" href={mailto}>Send from mail app</a>}
           </div>
         </div>
+      )}
+      {snoozing && (
+        <fieldset id={`${ids}-snooze`} className="snooze">
+          <legend>Snooze until</legend>
+          <button type="button" className="btn small" disabled={props.busy} onClick={() => props.onAct({ type: 'snooze', until: localDayAt9(1), label: 'tomorrow' })}>Tomorrow</button>
+          <button type="button" className="btn small" disabled={props.busy} onClick={() => props.onAct({ type: 'snooze', until: localDayAt9(7), label: 'next week' })}>Next week</button>
+          <label htmlFor={`${ids}-date`} className="sr-only">Snooze until date</label>
+          <input id={`${ids}-date`} type="date" value={date} min={localDayAt9(1).slice(0, 10)} onChange={(e) => setDate(e.target.value)} aria-invalid={dateError ? true : undefined} aria-describedby={dateError ? `${ids}-err` : undefined} />
+          <button type="button" className="btn small" disabled={props.busy} onClick={snoozeToDate}>Snooze to date</button>
+          {dateError && <p id={`${ids}-err`} className="error field-error">{dateError}</p>}
+        </fieldset>
       )}
     </article>
   );

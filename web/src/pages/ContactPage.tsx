@@ -11,7 +11,7 @@ import { FactsPanel } from '../components/contact/FactsPanel';
 import { HealthPanel } from '../components/contact/HealthPanel';
 import { HealthTrend } from '../components/contact/HealthTrend';
 import { Timeline } from '../components/contact/Timeline';
-import { SuggestionCard } from '../components/SuggestionCard';
+import { type CardAction, SuggestionCard } from '../components/SuggestionCard';
 import { formatDate, PageHeader, QueryState } from '../components/ui';
 
 export default function ContactPage() {
@@ -83,7 +83,7 @@ function ContactSuggestions({ contactId }: { contactId: string }) {
   const queryClient = useQueryClient();
   const today = useQuery({ queryKey: ['today', 'contact', contactId], queryFn: () => api.todayFor(contactId) });
   const act = useMutation({
-    mutationFn: ({ sid, action }: { sid: string; action: 'done' | 'snooze' | 'dismiss' }) => api.actOnSuggestion(sid, action, action === 'snooze' ? new Date(Date.now() + 86_400_000).toISOString() : undefined),
+    mutationFn: ({ sid, action }: { sid: string; action: CardAction }) => api.actOnSuggestion(sid, action.type, action.type === 'snooze' ? action.until : undefined),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['today'] }),
   });
   const items = (today.data ?? []).filter((s) => s.status === 'open');

@@ -1,105 +1,156 @@
 /**
- * Today (SPEC §6): the ranked next best actions grouped by behaviour. Each one is a click (or
- * a key) from done, snoozed or dismissed. Keys: j/k move, d done, s snooze, x dismiss.
+ * Today: the day's plan (about 10 items, kept for the day), every open suggestion one click
+ * away. Each action is confirmed with Undo, and focus moves to the next card. Keys: j/k move,
+ * d done, s snooze until tomorrow, x dismiss, u undo the last action.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, type Suggestion } from '../api';
 import { PageHeader, QueryState } from '../components/ui';
-import { SuggestionCard } from '../components/SuggestionCard';
+import { type CardAction, localDayAt9, SuggestionCard, snoozeLabel } from '../components/SuggestionCard';
 
-type Action = 'done' | 'snooze' | 'dismiss';
+interface Toast {
+  text: string;
+  undo?: { s: Suggestion; interactionId?: string };
+}
 
 export default function Today() {
   const queryClient = useQueryClient();
-  const today = useQuery({ queryKey: ['today'], queryFn: api.today });
+  const [showAll, setShowAll] = useState(false);
+  const key = ['today', showAll ? 'all' : 'plan'];
+  const today = useQuery({ queryKey: key, queryFn: () => api.today(showAll) });
   const [selected, setSelected] = useState(0);
-  const [announce, setAnnounce] = useState('');
-  const listRef = useRef<HTMLDivElement>(null);
+  const [toast, setToast] = useState<Toast | null>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  const focusNext = useRef<number | null>(null);
 
-  const open = useMemo(() => (today.data ?? []).filter((s) => s.status === 'open' || !s.status), [today.data]);
-  const groups = useMemo(() => groupByBehavior(open), [open]);
-  const ordered = useMemo(() => groups.flatMap((g) => g.items), [groups]);
+  useEffect(() => {
+    document.title = 'Today · Rapport';
+  }, []);
+
+  const items = (today.data?.items ?? []).filter((s) => s.status === 'open');
+  const total = today.data?.total ?? 0;
 
   const act = useMutation({
-    mutationFn: ({ s, action }: { s: Suggestion; action: Action }) => api.actOnSuggestion(s.id, action, action === 'snooze' ? tomorrow() : undefined),
-    onSuccess: (_r, { s, action }) => {
-      queryClient.setQueryData<Suggestion[]>(['today'], (old) => old?.filter((x) => x.id !== s.id));
-      setAnnounce(`${label(action)}: ${s.contact.name}`);
-      void queryClient.invalidateQueries({ queryKey: ['today'] });
+    mutationFn: ({ s, action }: { s: Suggestion; action: CardAction; index: number }) =>
+      api.actOnSuggestion(s.id, action.type, action.type === 'snooze' ? action.until : undefined),
+    onSuccess: (result, { s, action, index }) => {
+      queryClient.setQueryData<{ items: Suggestion[]; total: number }>(key, (old) => old && { items: old.items.filter((x) => x.id !== s.id), total: old.total - 1 });
+      const who = s.contact.name || s.contact.email || 'contact';
+      const text = action.type === 'done' ? `Done: ${who}` : action.type === 'dismiss' ? `Dismissed: ${who}` : `${snoozeLabel(action)}: ${who}`;
+      setToast({ text, undo: { s, interactionId: result.interaction?.id } });
+      focusNext.current = index;
       void queryClient.invalidateQueries({ queryKey: ['contacts'] });
+      void queryClient.invalidateQueries({ queryKey: ['waiting'] });
     },
   });
 
+  const undo = useMutation({
+    mutationFn: ({ s, interactionId }: { s: Suggestion; interactionId?: string }) => api.undoSuggestion(s.id, interactionId),
+    onSuccess: (_r, { s }) => {
+      setToast({ text: `Back in today's plan: ${s.contact.name || s.contact.email}` });
+      void queryClient.invalidateQueries({ queryKey: ['today'] });
+      void queryClient.invalidateQueries({ queryKey: ['contacts'] });
+      void queryClient.invalidateQueries({ queryKey: ['waiting'] });
+    },
+  });
+
+  // After an action the next card (now at the same place) takes the focus, or the last one.
   useEffect(() => {
-    if (selected >= ordered.length && ordered.length > 0) setSelected(ordered.length - 1);
-  }, [ordered.length, selected]);
+    if (focusNext.current === null) return;
+    const cards = listRef.current?.querySelectorAll<HTMLElement>('article.suggestion');
+    if (!cards || cards.length === 0) return;
+    const next = Math.min(focusNext.current, cards.length - 1);
+    focusNext.current = null;
+    setSelected(next);
+    cards[next]?.focus();
+  });
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
-      if (e.metaKey || e.ctrlKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable) return;
-      const current = ordered[selected];
+      if (e.metaKey || e.ctrlKey || e.altKey || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName) || t.isContentEditable) return;
+      const current = items[selected];
       if (e.key === 'j' || e.key === 'k') {
-        const next = Math.max(0, Math.min(ordered.length - 1, selected + (e.key === 'j' ? 1 : -1)));
+        const next = Math.max(0, Math.min(items.length - 1, selected + (e.key === 'j' ? 1 : -1)));
         setSelected(next);
         listRef.current?.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus();
       } else if (current && (e.key === 'd' || e.key === 's' || e.key === 'x')) {
-        act.mutate({ s: current, action: e.key === 'd' ? 'done' : e.key === 's' ? 'snooze' : 'dismiss' });
+        const action: CardAction = e.key === 'd' ? { type: 'done' } : e.key === 's' ? { type: 'snooze', until: tomorrowAt9(), label: 'tomorrow' } : { type: 'dismiss' };
+        act.mutate({ s: current, action, index: selected });
+      } else if (e.key === 'u' && toast?.undo) {
+        undo.mutate(toast.undo);
       } else return;
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [ordered, selected, act]);
+  }, [items, selected, act, undo, toast]);
 
-  let index = 0;
+  const more = total - items.length;
   return (
     <div>
       <PageHeader title="Today">
-        <span className="muted" style={{ fontSize: '0.85rem' }}>
-          <span className="kbd">j</span>/<span className="kbd">k</span> move · <span className="kbd">d</span> done · <span className="kbd">s</span> snooze · <span className="kbd">x</span> dismiss
+        <span className="muted keys">
+          <span className="kbd">j</span>/<span className="kbd">k</span> move · <span className="kbd">d</span> done · <span className="kbd">s</span> snooze ·{' '}
+          <span className="kbd">x</span> dismiss · <span className="kbd">u</span> undo
         </span>
       </PageHeader>
-      <p className="sr-only" role="status" aria-live="polite">{announce}</p>
-      {act.error && <p className="error" role="alert">{act.error.message}</p>}
-      <QueryState isPending={today.isPending} error={today.error} empty={ordered.length === 0 ? <p>Nothing to do today. Every relationship is in good hands.</p> : undefined}>
-        <div ref={listRef} className="stack" style={{ gap: '1.5rem' }}>
-          {groups.map((g) => (
-            <section key={g.behavior} className="group" aria-labelledby={`grp-${g.behavior}`}>
-              <h2 id={`grp-${g.behavior}`}>{g.behavior} <span className="muted" style={{ fontWeight: 400 }}>{g.items.length}</span></h2>
-              <ul className="stack" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-                {g.items.map((s) => {
-                  const i = index++;
-                  return (
-                    <li key={s.id}>
-                      <SuggestionCard s={s} index={i} isSelected={i === selected} onFocus={() => setSelected(i)} busy={act.isPending} onAct={(action) => act.mutate({ s, action })} />
-                    </li>
-                  );
-                })}
-              </ul>
-            </section>
+      <div className="toast" role="status" aria-live="polite">
+        {toast && (
+          <>
+            <span>{toast.text}</span>
+            {toast.undo && (
+              <button type="button" className="btn small" disabled={undo.isPending} onClick={() => toast.undo && undo.mutate(toast.undo)}>
+                Undo
+              </button>
+            )}
+          </>
+        )}
+      </div>
+      {(act.error || undo.error) && <p className="error" role="alert">{(act.error ?? undo.error)?.message}</p>}
+      <QueryState
+        isPending={today.isPending}
+        error={today.error}
+        empty={items.length === 0 ? <p>{showAll || total === 0 ? 'Nothing to do today. Every relationship is in good hands.' : `Today's plan is done. ${total} more could use you.`}</p> : undefined}
+      >
+        <p className="muted plan-summary" data-testid="plan-summary">
+          {showAll ? `All ${total} open suggestions, most important first.` : `Today's plan: ${items.length} to go${summarizeKinds(items)}.`}
+        </p>
+        <ul ref={listRef} className="stack plan-list">
+          {items.map((s, i) => (
+            <li key={s.id}>
+              <SuggestionCard s={s} index={i} isSelected={i === selected} onFocus={() => setSelected(i)} busy={act.isPending} onAct={(action) => act.mutate({ s, action, index: i })} />
+            </li>
           ))}
-        </div>
+        </ul>
       </QueryState>
+      {!today.isPending && !today.error && (showAll || more > 0) && (
+        <p>
+          <button type="button" className="btn" onClick={() => setShowAll(!showAll)}>
+            {showAll ? "Back to today's plan" : `Show all ${total}`}
+          </button>
+        </p>
+      )}
     </div>
   );
 }
 
-function groupByBehavior(items: Suggestion[]) {
-  const map = new Map<string, Suggestion[]>();
-  for (const s of [...items].sort((a, b) => b.priority - a.priority)) {
-    const key = s.behavior || 'other';
-    map.set(key, [...(map.get(key) ?? []), s]);
-  }
-  return [...map].map(([behavior, list]) => ({ behavior, items: list }));
+const KIND_WORDS: Record<string, [string, string]> = {
+  reply: ['reply', 'replies'],
+  keep_promise: ['promise', 'promises'],
+  reconnect: ['reconnect', 'reconnects'],
+  share_knowledge: ['share', 'shares'],
+  surprise: ['surprise', 'surprises'],
+  compliment: ['compliment', 'compliments'],
+  check_in: ['check-in', 'check-ins'],
+};
+
+function summarizeKinds(items: Suggestion[]): string {
+  const counts = new Map<string, number>();
+  for (const s of items) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
+  const parts = [...counts].map(([kind, n]) => `${n} ${(KIND_WORDS[kind] ?? [kind, kind])[n === 1 ? 0 : 1]}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
-function tomorrow(): string {
-  const d = new Date();
-  d.setDate(d.getDate() + 1);
-  d.setHours(9, 0, 0, 0);
-  return d.toISOString();
-}
-
-const label = (a: Action) => (a === 'done' ? 'Done' : a === 'snooze' ? 'Snoozed until tomorrow' : 'Dismissed');
+const tomorrowAt9 = () => localDayAt9(1);
