@@ -38,13 +38,20 @@ async function resolveNow(globals: GlobalOptions): Promise<number> {
   return parseInstant(text, globals.now ? '--now' : 'RAPPORT_NOW');
 }
 
+/** "rapport token create": how this process is named to others waiting for the database. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
 /** Opens the database named by --db / DATABASE_URL, else the embedded one in --data / RAPPORT_DATA. */
 export async function withDb<T>(command: Command, fn: (ctx: DbContext) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
   const globals = globalsOf(command);
   const now = await resolveNow(globals);
   const [{ readEnv }, { openDatabase }] = await Promise.all([import('../config.js'), import('../db/database.js')]);
   const env = readEnv();
-  const db = await openDatabase({ url: globals.db ?? env.DATABASE_URL, dataDir: globals.data ?? env.RAPPORT_DATA, migrate: options.migrate });
+  const db = await openDatabase({ url: globals.db ?? env.DATABASE_URL, dataDir: globals.data ?? env.RAPPORT_DATA, processName: commandPath(command), migrate: options.migrate });
   try {
     return await fn({ db, now, json: !!globals.json, globals });
   } finally {

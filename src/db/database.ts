@@ -6,12 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import { UnavailableError, ValidationError } from '../errors.js';
 import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
+import { letWaitingWritersIn, SharedFileSqliteDialect } from './sqlite-dialect.js';
+import { registerHolder } from './sqlite-holders.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -20,6 +22,11 @@ export interface Db {
   readonly dialect: Dialect;
   /** SQLite only: the connection under Kysely, for hot paths that use prepared statements (mail import). */
   readonly sqlite?: SQLite.Database;
+  /**
+   * SQLite file only: lets other processes that wait for the write lock take it. Long writers
+   * (imports) call it between two transactions; elsewhere it resolves at once.
+   */
+  readonly yieldToWriters?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,7 +37,18 @@ export interface OpenOptions {
   dataDir?: string;
   /** Run pending migrations (default true). */
   migrate?: boolean;
+  /** SQLite: how this process is named to others that wait for the database (e.g. "rapport serve"). */
+  processName?: string;
+  /** SQLite: how long a write waits for another process's write lock (default BUSY_TIMEOUT_MS). */
+  busyTimeoutMs?: number;
 }
+
+/**
+ * A write waits this long for another process's transaction (the server while an import runs,
+ * or the other way round). Transactions last milliseconds, imports commit every few hundred
+ * messages: a wait this long means a process is stuck, and the error then names it.
+ */
+export const BUSY_TIMEOUT_MS = 30_000;
 
 // int8 (bigint) columns hold epoch milliseconds, well inside the safe integer range.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -75,18 +93,30 @@ function openSqlite(options: OpenOptions): Db {
   } catch (error) {
     throw new UnavailableError(`cannot open the SQLite database ${file}: ${(error as Error).message}`);
   }
+  const busyTimeout = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
+  sqlite.pragma(`busy_timeout = ${busyTimeout}`);
   if (file !== ':memory:') sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
   // FULL: a committed transaction survives power loss, which import and send promise.
   sqlite.pragma('synchronous = FULL');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const shared = file === ':memory:' ? null : file;
+  const unregister = shared ? registerHolder(shared, options.processName ?? defaultProcessName()) : () => undefined;
+  const dialect = new SharedFileSqliteDialect({ database: sqlite }, { file: shared, busyTimeoutMs: busyTimeout });
+  const kysely = new Kysely<Database>({ dialect });
   return {
     kysely,
     dialect: 'sqlite',
     sqlite,
-    close: () => kysely.destroy(),
+    yieldToWriters: () => letWaitingWritersIn(shared),
+    close: async () => {
+      await kysely.destroy();
+      unregister();
+    },
   };
+}
+
+function defaultProcessName(): string {
+  return process.argv.slice(1, 3).map((a) => a.split('/').pop()).join(' ') || 'node';
 }
 
 async function openPostgres(url: string): Promise<Db> {

@@ -222,6 +222,8 @@ export async function importMailSource(
     if (touched) for (const c of contactIdsOfBatch) touched.add(c);
     if (touched && touched.size > MAX_LISTED_CONTACTS) touched = null;
     options.onProgress?.({ done: position, total: source.total, unit: source.unit === 'bytes' ? 'bytes' : 'messages' });
+    // Another process (the server) waiting to write goes before the next batch.
+    await db.yieldToWriters?.();
   };
 
   const restoreSqlite = db.sqlite ? tuneSqliteForImport(db.sqlite) : () => undefined;
