@@ -49,13 +49,10 @@ describe.each(testDialects())('the rapport command line on %s', (dialect) => {
     const cases: [string[], RegExp][] = [
       [['contact', 'nobody@nowhere.invalid'], /contact not found: nobody@nowhere\.invalid/],
       [['contacts', 'add', 'not-an-address'], /email/],
-      [['contacts', 'add', 'ok@c.example', '--client-since', '2025-13-45'], /--client-since/],
       [['log', 'call', 'nobody@nowhere.invalid'], /contact not found/],
-      [['log', 'call', 'cy@c.example', '--at', 'yesterday-ish'], /--at/],
       [['contacts', 'add', 'cy@c.example'], /already belongs/],
       [['init', '--name', 'Acme Repairs', '--me', 'x@y.example'], /already exists/],
       [['init', '--name', 'Other', '--me', 'x@y.example', '--tz', 'Mars/Olympus'], /time zone/],
-      [['--now', 'not-a-date', 'contacts'], /--now/],
     ];
     for (const [args, message] of cases) {
       const result = await rp(...args);
@@ -66,6 +63,28 @@ describe.each(testDialects())('the rapport command line on %s', (dialect) => {
     const listed = json<ListedContact[]>(await rp('contacts', '--json'));
     expect(listed.map((c) => c.email)).toEqual(['cy@c.example']);
   });
+
+  it('exits 2 naming the flag for a time that is no date or lies outside 1900-2200, and writes nothing', async () => {
+    const cases: [string[], RegExp][] = [
+      [['contacts', 'add', 'ok@c.example', '--client-since', '2025-13-45'], /--client-since/],
+      [['contacts', 'add', 'ok@c.example', '--client-since', '2250-01-01'], /--client-since.*between 1900-01-01 and 2200-01-01/],
+      [['contacts', 'edit', 'cy@c.example', '--client-since', '1899-12-31'], /--client-since.*between 1900-01-01 and 2200-01-01/],
+      [['log', 'call', 'cy@c.example', '--at', 'yesterday-ish'], /--at/],
+      [['log', 'call', 'cy@c.example', '--at', '+275760-09-13T00:00:00Z'], /--at/],
+      [['commitment', 'add', 'cy@c.example', 'call back', '--due', '9999-01-01'], /--due.*between/],
+      [['fact', 'add', 'cy@c.example', 'important_date', 'birthday', '--date', '1066-10-14'], /--date.*between/],
+      [['--now', 'not-a-date', 'contacts'], /--now/],
+      [['--now', '2300-01-01', 'contacts'], /--now.*between/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await rp(...args);
+      expect({ args, code: result.code }).toEqual({ args, code: 2 });
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(message);
+    }
+    const listed = json<(ListedContact & { client_since: string })[]>(await rp('contacts', '--json'));
+    expect(listed.map((c) => [c.email, c.client_since])).toEqual([['cy@c.example', '2025-01-09T23:00:00.000Z']]);
+  }, 120_000);
 
   it('exits 2 on usage errors', async () => {
     for (const args of [['--no-such-flag', 'contacts'], ['contacts', '--sort', 'shoe-size'], ['log', 'telegram', 'cy@c.example'], ['frobnicate']]) {

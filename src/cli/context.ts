@@ -34,8 +34,33 @@ async function resolveNow(globals: GlobalOptions): Promise<number> {
   const { readEnv } = await import('../config.js');
   const text = globals.now ?? readEnv().RAPPORT_NOW;
   if (!text) return Date.now();
+  if (globals.now) return parseInstantFlag(text, '--now');
   const { parseInstant } = await import('../shared/time.js');
-  return parseInstant(text, globals.now ? '--now' : 'RAPPORT_NOW');
+  return parseInstant(text, 'RAPPORT_NOW');
+}
+
+/**
+ * The time a flag gives (ISO 8601, read in `zone` without an offset), within the range
+ * Rapport stores. A value that is no such time is a usage error (exit 2) naming the flag.
+ */
+export async function parseInstantFlag(text: string, flag: string, zone = 'UTC'): Promise<number> {
+  const { parseInstant } = await import('../shared/time.js');
+  return asUsage(() => parseInstant(text, flag, zone));
+}
+
+/** The calendar day (YYYY-MM-DD) a flag gives, within the stored range; else a usage error naming the flag. */
+export async function parseDayFlag(text: string, flag: string): Promise<string> {
+  const { parseDay } = await import('../shared/time.js');
+  return asUsage(() => parseDay(text, flag));
+}
+
+async function asUsage<T>(parse: () => T): Promise<T> {
+  const { isAppError, UsageError } = await import('../errors.js');
+  try {
+    return parse();
+  } catch (error) {
+    throw isAppError(error) ? new UsageError(error.message) : error;
+  }
 }
 
 /** "rapport token create": how this process is named to others waiting for the database. */

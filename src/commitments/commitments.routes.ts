@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { callerOf, type WorkspaceCaller } from '../http/auth.js';
 import { IdParam, problems, type ApiApp, type RouteDeps } from '../http/routes.js';
-import { parseInstant } from '../shared/time.js';
+import { InstantText, parseInstant } from '../shared/time.js';
 import { emitEvent } from '../webhooks/webhooks.service.js';
 import { COMMITMENT_STATUSES, CommitmentInputSchema, CommitmentPatchSchema, type Commitment } from './commitments.schema.js';
 import { addCommitment, completeCommitment, deleteCommitment, editCommitment, listCommitments } from './commitments.service.js';
@@ -19,7 +19,7 @@ export const CommitmentSchema: z.ZodType<Commitment> = z.object({
   created_at: z.string(),
 });
 
-const Due = z.string().min(1).max(40).describe('ISO 8601; read in the workspace time zone without an offset');
+const Due = InstantText;
 const CreateBody = CommitmentInputSchema.extend({ contact: z.string().min(1).max(320).describe('contact id or address'), due_at: Due });
 const PatchBody = CommitmentPatchSchema.extend({ due_at: Due.optional() });
 const Param = IdParam('commitmentId');

@@ -3,20 +3,20 @@
  * object of `commitment … --json` and GET /commitments; its field names are a public contract.
  */
 import { z } from 'zod';
+import { EpochMs } from '../shared/limits.js';
 
 export const COMMITMENT_STATUSES = ['open', 'done'] as const;
 export type CommitmentStatus = (typeof COMMITMENT_STATUSES)[number];
 
 export const CommitmentInputSchema = z.object({
   text: z.string().trim().min(1, 'a commitment needs some text').max(2000),
-  /** epoch ms */
-  due_at: z.number().int(),
+  due_at: EpochMs,
 });
 export type CommitmentInput = z.input<typeof CommitmentInputSchema>;
 
 export const CommitmentPatchSchema = z.object({
   text: z.string().trim().min(1, 'a commitment needs some text').max(2000).optional(),
-  due_at: z.number().int().optional(),
+  due_at: EpochMs.optional(),
 });
 export type CommitmentPatch = z.input<typeof CommitmentPatchSchema>;
 

@@ -1,5 +1,5 @@
 /** Every query on contacts, their addresses and companies. Row types stay in here. */
-import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { CompaniesTable, ContactsTable } from './contacts.table.js';
 import type { ContactListQuery, ContactSort, Stage } from './contacts.schema.js';
@@ -128,6 +128,15 @@ function sortKey(sort: ContactSort) {
 }
 
 /**
+ * `column` contains `text` literally: LIKE's wildcards `%` and `_` and the escape character
+ * itself are escaped, with the escape named explicitly (SQLite has no default one).
+ */
+function containsText(column: RawBuilder<unknown>, text: string) {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<boolean>`${column} like ${pattern} escape '\\'`;
+}
+
+/**
  * Filtered, sorted contacts. With `after` and `limit`, one page: the rows that sort after
  * `after` (keyset pagination, so a page costs the same at any depth).
  */
@@ -143,11 +152,11 @@ export function listContactRows(
   if (query.stage) q = q.where((eb) => stageCondition(eb, query.stage!, clock));
   if (query.kind) q = q.where('c.kind', '=', query.kind);
   if (query.owner_id) q = q.where('c.owner_id', '=', query.owner_id);
-  if (query.tag) q = q.where('c.tags', 'like', `%${JSON.stringify(query.tag)}%`);
+  if (query.tag) q = q.where(containsText(sql.ref('c.tags'), JSON.stringify(query.tag)));
   if (query.q) {
-    const like = `%${query.q.toLowerCase()}%`;
+    const text = query.q.toLowerCase();
     q = q.where((eb) =>
-      eb.or([eb(eb.fn('lower', ['c.name']), 'like', like), eb('e.email', 'like', like), eb(eb.fn('lower', ['co.name']), 'like', like)]),
+      eb.or([containsText(sql`lower(c.name)`, text), containsText(sql.ref('e.email'), text), containsText(sql`lower(co.name)`, text)]),
     );
   }
   const key = sortKey(query.sort ?? 'name');

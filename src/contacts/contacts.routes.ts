@@ -4,7 +4,7 @@ import { callerOf } from '../http/auth.js';
 import { decodeCursor, encodeCursor, etagOf, PageQuerySchema, sendPage, versionFromIfMatch } from '../http/pagination.js';
 import { IdParam, problems, type ApiApp, type RouteDeps } from '../http/routes.js';
 import { listTimeline } from '../interactions/interactions.service.js';
-import { parseInstant } from '../shared/time.js';
+import { InstantText, parseInstant } from '../shared/time.js';
 import { emitEvent } from '../webhooks/webhooks.service.js';
 import { CONTACT_KINDS, CONTACT_PAGE_MAX, CONTACT_SORTS, ContactInputSchema, ContactPatchSchema, STAGES, STATUSES } from './contacts.schema.js';
 import { ContactSchema, InteractionSchema } from './contacts.openapi.js';
@@ -21,7 +21,7 @@ const ListQuery = PageQuerySchema.extend({
   sort: z.enum(CONTACT_SORTS).optional(),
 });
 const PatchBody = ContactPatchSchema.extend({ version: z.number().int().positive().optional().describe('the version edited (or send If-Match)') });
-const TimelineQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), before: z.string().max(40).optional() });
+const TimelineQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), before: InstantText.optional() });
 const ContactParam = IdParam('contactId');
 
 export function contactsRoutes(app: ApiApp, deps: RouteDeps) {

@@ -3,6 +3,7 @@
  * object (`contacts --json`, GET /contacts/{id}); its field names are a public contract.
  */
 import { z } from 'zod';
+import { boundedList, EpochMs, MAX_REF_LENGTH } from '../shared/limits.js';
 
 export const CONTACT_KINDS = ['customer', 'prospect', 'personal'] as const;
 export type ContactKind = (typeof CONTACT_KINDS)[number];
@@ -21,23 +22,23 @@ const Tag = z.string().trim().min(1).max(64);
 
 export const ContactInputSchema = z.object({
   email: Email,
-  emails: z.array(Email).optional(),
+  emails: boundedList(Email).optional(),
   name: z.string().trim().min(1).max(200).optional(),
   kind: z.enum(CONTACT_KINDS).optional(),
   company: z.string().trim().min(1).max(200).nullable().optional(),
-  phones: z.array(z.string().trim().min(1).max(64)).optional(),
-  tags: z.array(Tag).optional(),
-  /** epoch ms */
-  client_since: z.number().int().nullable().optional(),
+  phones: boundedList(z.string().trim().min(1).max(64)).optional(),
+  tags: boundedList(Tag).optional(),
+  client_since: EpochMs.nullable().optional(),
   keep_in_touch_days: z.number().int().positive().max(3650).nullable().optional(),
   notes: z.string().max(20_000).nullable().optional(),
-  owner_id: z.string().nullable().optional(),
+  /** A member of the workspace (user id). */
+  owner_id: z.string().min(1).max(MAX_REF_LENGTH).nullable().optional(),
 });
 export type ContactInput = z.input<typeof ContactInputSchema>;
 
 export const ContactPatchSchema = ContactInputSchema.omit({ email: true }).extend({
   email: Email.optional(),
-  add_emails: z.array(Email).optional(),
+  add_emails: boundedList(Email).optional(),
   lost: z.boolean().optional(),
 });
 export type ContactPatch = z.input<typeof ContactPatchSchema>;

@@ -3,6 +3,7 @@
  * whose address is known fails; import and vCard use `upsertContacts`, which merges instead.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { findMembership } from '../auth/auth.repo.js';
 import type { Database } from '../db/schema.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { newId, type IdGenerator } from '../shared/ids.js';
@@ -123,6 +124,7 @@ export async function findContactOrThrow(db: Db, ws: Workspace, ref: string, now
  */
 export async function createContact(db: Kysely<Database>, ws: Workspace, input: ContactInput, now: number, ids: IdGenerator = newId): Promise<Contact> {
   const data = parseOrThrow(ContactInputSchema, input, 'contact');
+  if (data.owner_id) await assertMember(db, ws, data.owner_id);
   const emails = [...new Set([data.email, ...(data.emails ?? [])])];
   const id = await db.transaction().execute(async (trx) => {
     const taken = await findContactIdsByEmails(trx, ws.id, emails);
@@ -168,6 +170,7 @@ export async function editContact(
 ): Promise<Contact> {
   const data = parseOrThrow(ContactPatchSchema, patch, 'contact');
   const id = await resolveContactId(db, ws, ref);
+  if (data.owner_id) await assertMember(db, ws, data.owner_id);
   await db.transaction().execute(async (trx) => {
     const values: Partial<ContactRow> = { updated_at: now };
     if (data.name !== undefined) values.name = data.name;
@@ -195,6 +198,13 @@ export async function editContact(
     if (data.email) await setPrimaryEmail(trx, ws.id, id, data.email);
   });
   return findContactOrThrow(db, ws, id, now);
+}
+
+/** A contact's owner is a member of its workspace: a user id of another workspace or of nobody is refused. */
+async function assertMember(db: Db, ws: Workspace, userId: string) {
+  if (!(await findMembership(db, ws.id, userId))) {
+    throw new ValidationError(`owner_id: ${userId} is not a member of this workspace`, [{ where: 'owner_id', reason: 'not a member of this workspace' }]);
+  }
 }
 
 function stageClock(ws: Workspace, now: number) {

@@ -1,4 +1,5 @@
 /** Exports over HTTP: the same files as `rapport export`, streamed, with formulas neutralised in CSV. */
+import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
 import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
@@ -55,6 +56,33 @@ describe.each(testDialects())('contact exports on %s', (dialect) => {
     const res = await f.app.inject({ url: '/api/v1/exports/contacts.vcf', headers: bearer(f.tokens.viewer) });
     expect(res.body.match(/END:VCARD\r\n/g)).toHaveLength(1203);
     expect(res.body).toBe(await cliExport('vcard'));
+  });
+
+  it('quotes line breaks and neutralises formulas on every line of every cell, as a CSV parser reads it', async () => {
+    const hostile = [
+      { name: 'Line Break', notes: "hello\n=cmd|' /C calc'!A0", tags: ['ok'] },
+      { name: 'Carriage Return', notes: 'a\r+1+1\rb', company: '\r=HYPERLINK("x")' },
+      { name: '  =SUM(1)', notes: '\t=1+1', tags: [' @cmd'] },
+      { name: 'Full Width', notes: '＝1+1', company: '＋Evil', tags: ['－x', '＠y'] },
+      { name: 'Quote "and" comma, here', notes: 'first\r\n-2+3\r\n  @last', phones: ['+1 555 0100'] },
+      { name: 'Plain', notes: 'a=b, c-d @e' },
+    ];
+    for (const [i, c] of hostile.entries()) await buildContact(f.db, f.a, { email: `hostile${i}@client.example`, ...c });
+    const count = (await f.app.inject({ url: '/api/v1/contacts?limit=2000', headers: bearer(f.tokens.viewer) })).json().length;
+    const res = await f.app.inject({ url: '/api/v1/exports/contacts.csv', headers: bearer(f.tokens.viewer) });
+    expect(res.body).toBe(await cliExport('csv'));
+    const rows = parse(res.body, { relax_column_count: false }) as string[][];
+    expect(rows[0]).toEqual(['name', 'email', 'emails', 'phones', 'company', 'tags', 'notes', 'kind', 'client_since', 'birthday']);
+    expect(rows.length - 1).toBe(count);
+    for (const row of rows.slice(1)) {
+      for (const cell of row) {
+        for (const line of cell.split(/\r\n|\r|\n|\u2028|\u2029/)) expect(line, JSON.stringify(cell)).not.toMatch(/^(\s*[=+\-@＝＋－＠]|\t)/);
+      }
+    }
+    const byEmail = new Map(rows.slice(1).map((r) => [r[1], r]));
+    expect(byEmail.get('hostile0@client.example')![6]).toBe("hello\n'=cmd|' /C calc'!A0");
+    expect(byEmail.get('hostile4@client.example')![0]).toBe('Quote "and" comma, here');
+    expect(byEmail.get('hostile5@client.example')![6]).toBe('a=b, c-d @e');
   });
 
   it("exports only the caller's workspace", async () => {

@@ -3,6 +3,9 @@
  * `fact … --json` and of GET /contacts/{id}/facts; its field names are a public contract.
  */
 import { z } from 'zod';
+import { Day } from '../shared/limits.js';
+
+export { Day };
 
 export const FACT_KINDS = ['preference', 'interest', 'important_date', 'achievement', 'gift_idea', 'family', 'other'] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
@@ -10,12 +13,6 @@ export type FactKind = (typeof FACT_KINDS)[number];
 const Kind = z.string().refine((k): k is FactKind => (FACT_KINDS as readonly string[]).includes(k), {
   error: (issue) => `unknown kind "${String(issue.input)}"; use one of ${FACT_KINDS.join(', ')}`,
 });
-
-/** A calendar day, YYYY-MM-DD (a full ISO time is cut to its date by the caller). */
-export const Day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a real calendar date');
 
 export const FactInputSchema = z
   .object({

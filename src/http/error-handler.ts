@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isAppError, type ErrorCode, type ErrorDetail } from '../errors.js';
+import { drainBeforeClose } from './linger.js';
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   validation: 400,
@@ -60,6 +61,9 @@ export function problemOf(status: number, code: ErrorCode | 'internal', detail: 
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem) {
+  // Refused before the body was read while the client may still be sending it: read the
+  // rest before closing.
+  if (problem.status === 413 || problem.status === 415) drainBeforeClose(reply.request.raw, reply);
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 

@@ -64,7 +64,11 @@ async function saveUpload(body: Readable, path: string, limit: number): Promise<
       done(null, chunk);
     },
   });
-  await pipeline(body, counter, createWriteStream(path));
+  // pipe, not pipeline, from the request: refusing an upload must leave the request open, so
+  // that the server reads the rest of it before closing and the client gets the answer.
+  body.once('error', (error) => counter.destroy(error));
+  body.pipe(counter);
+  await pipeline(counter, createWriteStream(path)).finally(() => body.unpipe(counter));
   return bytes;
 }
 

@@ -3,20 +3,21 @@ import { z } from 'zod';
 import { resolveContactId } from '../contacts/contacts.service.js';
 import { callerOf } from '../http/auth.js';
 import { IdParam, problems, type ApiApp, type RouteDeps } from '../http/routes.js';
-import { parseInstant } from '../shared/time.js';
+import { boundedList, EpochMs, MAX_REF_LENGTH } from '../shared/limits.js';
+import { InstantText, parseInstant } from '../shared/time.js';
 import { InteractionSchema, ThreadSchema } from './interactions.openapi.js';
 import { LogInteractionSchema } from './interactions.schema.js';
 import { findInteractionOrThrow, findThreadOrThrow, listTimeline, logInteraction } from './interactions.service.js';
 
 const LogBody = LogInteractionSchema.extend({
-  contact_ids: z.array(z.string().min(1).max(320)).min(1).max(100).describe('contact ids or addresses'),
-  at: z.union([z.number().int(), z.string().max(40)]).optional().describe('ISO 8601 or epoch ms; default now'),
+  contact_ids: boundedList(z.string().min(1).max(MAX_REF_LENGTH)).min(1).describe('contact ids or addresses'),
+  at: z.union([EpochMs, InstantText]).optional().describe('ISO 8601 or epoch ms; default now'),
   source: z.string().max(200).optional(),
 });
 const ListQuery = z.object({
   contact: z.string().min(1).max(320).describe('contact id or address'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.string().max(40).optional(),
+  before: InstantText.optional(),
 });
 
 export function interactionsRoutes(app: ApiApp, deps: RouteDeps) {

@@ -1,5 +1,6 @@
 /** Interaction schemas (SPEC §2): the contract for `log`, the importers, the API and the web app. */
 import { z } from 'zod';
+import { boundedList, EpochMs, MAX_REF_LENGTH } from '../shared/limits.js';
 
 export const INTERACTION_KINDS = ['email', 'call', 'meeting', 'message', 'note', 'surprise', 'newsletter'] as const;
 export type InteractionKind = (typeof INTERACTION_KINDS)[number];
@@ -17,13 +18,12 @@ export const GIVE_TAGS: readonly Tag[] = ['interest', 'compliment', 'knowledge',
 
 export const LogInteractionSchema = z.object({
   kind: z.enum(INTERACTION_KINDS),
-  contact_ids: z.array(z.string().min(1)).min(1),
-  /** epoch ms */
-  at: z.number().int(),
+  contact_ids: boundedList(z.string().min(1).max(MAX_REF_LENGTH)).min(1),
+  at: EpochMs,
   direction: z.enum(DIRECTIONS).optional(),
   subject: z.string().max(1000).nullable().optional(),
   text: z.string().max(100_000).nullable().optional(),
-  behaviors: z.array(z.enum(TAGS)).optional(),
+  behaviors: boundedList(z.enum(TAGS)).optional(),
   source: z.string().max(200).optional(),
 });
 export type LogInteractionInput = z.input<typeof LogInteractionSchema>;

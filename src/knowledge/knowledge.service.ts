@@ -5,7 +5,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { resolveContactId } from '../contacts/contacts.service.js';
 import type { Database } from '../db/schema.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { findInteractionRow, listParticipantsFor } from '../interactions/interactions.repo.js';
 import { newId, type IdGenerator } from '../shared/ids.js';
 import { readJson } from '../shared/json.js';
 import { toIso } from '../shared/time.js';
@@ -105,7 +106,7 @@ export async function deleteKnowledge(db: Kysely<Database>, ws: Workspace, id: s
 /**
  * Records that an item was shared with a contact (named by id or address), optionally by a
  * given interaction. Sharing again keeps the first record.
- * @throws not_found (item, contact)
+ * @throws not_found (item, contact, interaction), validation (the interaction is not with the contact)
  */
 export async function shareKnowledge(
   db: Db,
@@ -117,6 +118,18 @@ export async function shareKnowledge(
 ): Promise<KnowledgeItem> {
   await findKnowledgeOrThrow(db, ws, id);
   const contactId = await resolveContactId(db, ws, contactRef);
+  if (interactionId !== null) await assertInteractionWith(db, ws, interactionId, contactId);
   await insertShareRow(db, { workspace_id: ws.id, knowledge_id: id, contact_id: contactId, interaction_id: interactionId, shared_at: now });
   return findKnowledgeOrThrow(db, ws, id);
+}
+
+/** The interaction that did a share must be one of this workspace's, with that contact. */
+async function assertInteractionWith(db: Db, ws: Workspace, interactionId: string, contactId: string) {
+  if (!(await findInteractionRow(db, ws.id, interactionId))) throw new NotFoundError('interaction', interactionId);
+  const people = await listParticipantsFor(db, ws.id, [interactionId]);
+  if (!people.some((p) => p.contact_id === contactId)) {
+    throw new ValidationError(`interaction_id: interaction ${interactionId} does not involve contact ${contactId}`, [
+      { where: 'interaction_id', reason: 'not with this contact' },
+    ]);
+  }
 }

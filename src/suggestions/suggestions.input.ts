@@ -3,6 +3,7 @@
  * from the metrics engine (health.service listOpenWaits); achievements are found here, in
  * the inbound mail of the last 14 days.
  */
+import { storedTimeOrNull } from '../shared/limits.js';
 import type { Kysely } from 'kysely';
 import type { ContactKind, HealthStatus } from '../contacts/contacts.schema.js';
 import { computeStage, relationshipStart } from '../contacts/stage.js';
@@ -71,7 +72,8 @@ export async function loadEngineInput(db: Kysely<Database>, ws: Workspace, now: 
     lastGive.set(key, Math.max(lastGive.get(key) ?? 0, g.at));
   }
   const contacts: EngineContact[] = contactRows.map((r) => {
-    const stageInput = { kind: r.kind as ContactKind, lost: r.lost === 1, client_since: r.client_since, first_seen_at: r.first_seen_at, created_at: r.created_at };
+    const clientSince = storedTimeOrNull(r.client_since);
+    const stageInput = { kind: r.kind as ContactKind, lost: r.lost === 1, client_since: clientSince, first_seen_at: r.first_seen_at, created_at: r.created_at };
     return {
       id: r.id,
       name: r.name,
@@ -79,7 +81,7 @@ export async function loadEngineInput(db: Kysely<Database>, ws: Workspace, now: 
       kind: r.kind as ContactKind,
       stage: computeStage(stageInput, ws.settings.honeymoon_days, now),
       relationship_start: relationshipStart(stageInput),
-      client_since: r.client_since,
+      client_since: clientSince,
       keep_in_touch_days: r.keep_in_touch_days,
       score: r.score,
       status: r.status as HealthStatus | null,

@@ -4,7 +4,7 @@ import { callerOf } from '../http/auth.js';
 import { IdParam, problems, type ApiApp, type RouteDeps } from '../http/routes.js';
 import { InteractionSchema } from '../interactions/interactions.openapi.js';
 import { INTERACTION_KINDS } from '../interactions/interactions.schema.js';
-import { parseInstant } from '../shared/time.js';
+import { InstantText, parseInstant } from '../shared/time.js';
 import { emitEvent } from '../webhooks/webhooks.service.js';
 import { KIND_BEHAVIOR, SUGGESTION_KINDS, SUGGESTION_STATUSES, type Suggestion } from './suggestions.schema.js';
 import { countOpenSuggestions, getTodayPlan } from './plan.service.js';
@@ -38,7 +38,7 @@ const TodayQuery = z.object({
 });
 const UndoBody = z.strictObject({ interaction_id: z.string().min(1).max(200).optional().describe('for a done suggestion: the id of the interaction that done logged') }).optional();
 const DoneBody = z.strictObject({ note: z.string().max(20_000).optional(), kind: z.enum(INTERACTION_KINDS).optional() }).optional();
-const SnoozeBody = z.strictObject({ until: z.string().min(1).max(40).describe('ISO 8601; read in the workspace time zone without an offset') });
+const SnoozeBody = z.strictObject({ until: InstantText });
 const Param = IdParam('suggestionId');
 
 async function deps() {

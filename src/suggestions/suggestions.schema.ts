@@ -60,7 +60,7 @@ export interface Suggestion {
 export const TodayQuerySchema = z.object({
   limit: z.number().int().min(1).max(100_000).default(20),
   /** Only contacts owned by this member (or owned by nobody). */
-  owner_id: z.string().optional(),
-  contact_id: z.string().optional(),
+  owner_id: z.string().max(200).optional(),
+  contact_id: z.string().max(320).optional(),
 });
 export type TodayQuery = z.input<typeof TodayQuerySchema>;

@@ -15,14 +15,14 @@ import {
   updateWorkspaceSettingsRow,
   type WorkspaceRow,
 } from './workspaces.repo.js';
-import { Slug, WorkspaceSettingsSchema, type BusinessHours, type Workspace, type WorkspaceSettings } from './workspaces.schema.js';
+import { readSettings, Slug, WorkspaceSettingsSchema, type BusinessHours, type Workspace, type WorkspaceSettings } from './workspaces.schema.js';
 
 export function workspaceRowToWorkspace(row: WorkspaceRow): Workspace {
   return {
     id: row.id,
     slug: row.slug,
     name: row.name,
-    settings: WorkspaceSettingsSchema.parse(readJson(row.settings, {})),
+    settings: readSettings(readJson(row.settings, {})),
     created_at: toIso(row.created_at),
   };
 }

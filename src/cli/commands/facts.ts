@@ -1,13 +1,12 @@
 /** `fact`, `commitment` and `knowledge`: what is known, what was promised, what is worth sharing. */
 import { type Command, Option } from 'commander';
 import { FACT_KINDS } from '../../facts/facts.schema.js';
-import { emit, list, withWorkspace } from '../context.js';
+import { emit, list, parseDayFlag, parseInstantFlag, withWorkspace } from '../context.js';
 import { day, table } from '../format.js';
 
 async function dayFlag(text: string | undefined, flag: string): Promise<string | undefined> {
   if (text === undefined) return undefined;
-  const { parseDay } = await import('../../shared/time.js');
-  return parseDay(text, flag);
+  return parseDayFlag(text, flag);
 }
 
 export function registerFactCommands(program: Command): void {
@@ -80,8 +79,8 @@ function registerCommitmentCommands(program: Command): void {
     .requiredOption('--due <iso>', 'when it is due (workspace time zone unless an offset is given)')
     .action(async (contact: string, words: string[], opts: { due: string }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const [{ addCommitment }, { parseInstant }] = await Promise.all([import('../../commitments/commitments.service.js'), import('../../shared/time.js')]);
-        const created = await addCommitment(ctx.db.kysely, ctx.ws, contact, { text: words.join(' '), due_at: parseInstant(opts.due, '--due', ctx.ws.settings.time_zone) }, ctx.now);
+        const { addCommitment } = await import('../../commitments/commitments.service.js');
+        const created = await addCommitment(ctx.db.kysely, ctx.ws, contact, { text: words.join(' '), due_at: await parseInstantFlag(opts.due, '--due', ctx.ws.settings.time_zone) }, ctx.now);
         emit(ctx, created, () => `Added commitment ${created.id}: ${created.text}, due ${created.due}`);
       });
     });
@@ -105,8 +104,8 @@ function registerCommitmentCommands(program: Command): void {
     .option('--due <iso>', 'new due time')
     .action(async (id: string, opts: { text?: string; due?: string }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const [{ editCommitment }, { parseInstant }] = await Promise.all([import('../../commitments/commitments.service.js'), import('../../shared/time.js')]);
-        const due_at = opts.due ? parseInstant(opts.due, '--due', ctx.ws.settings.time_zone) : undefined;
+        const { editCommitment } = await import('../../commitments/commitments.service.js');
+        const due_at = opts.due ? await parseInstantFlag(opts.due, '--due', ctx.ws.settings.time_zone) : undefined;
         const edited = await editCommitment(ctx.db.kysely, ctx.ws, id, { text: opts.text, due_at });
         emit(ctx, edited, () => `Updated commitment ${edited.id}: ${edited.text}, due ${edited.due}`);
       });

@@ -2,7 +2,7 @@
 import { Argument, type Command, Option } from 'commander';
 import { CONTACT_KINDS, CONTACT_SORTS, STAGES, STATUSES, type Contact, type ContactPatch } from '../../contacts/contacts.schema.js';
 import { INTERACTION_KINDS, DIRECTIONS } from '../../interactions/interactions.schema.js';
-import { emit, intOption, list, withDb, withWorkspace, type WorkspaceContext } from '../context.js';
+import { emit, intOption, list, parseInstantFlag, withDb, withWorkspace, type WorkspaceContext } from '../context.js';
 import { day, table } from '../format.js';
 
 export function registerFoundationCommands(program: Command): void {
@@ -108,13 +108,12 @@ export function registerFoundationCommands(program: Command): void {
     .option('--behaviors <list>', 'behaviour tags: interest,compliment,knowledge,enthusiasm,humor,surprise,heroics,ask')
     .action(async (kind: string, refs: string, opts: { at?: string; direction?: string; subject?: string; text?: string; behaviors?: string }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const [{ resolveContactId }, { logInteraction }, { parseInstant }, text] = await Promise.all([
+        const [{ resolveContactId }, { logInteraction }, text] = await Promise.all([
           import('../../contacts/contacts.service.js'),
           import('../../interactions/interactions.service.js'),
-          import('../../shared/time.js'),
           import('../../text/index.js'),
         ]);
-        const at = opts.at ? parseInstant(opts.at, '--at', ctx.ws.settings.time_zone) : ctx.now;
+        const at = opts.at ? await parseInstantFlag(opts.at, '--at', ctx.ws.settings.time_zone) : ctx.now;
         const contactIds: string[] = [];
         for (const ref of list(refs) ?? []) contactIds.push(await resolveContactId(ctx.db.kysely, ctx.ws, ref));
         const interaction = await logInteraction(
@@ -156,14 +155,13 @@ function contactOptions(command: Command): Command {
 }
 
 async function contactFlagsToPatch(opts: ContactFlags, ctx: WorkspaceContext): Promise<ContactPatch> {
-  const { parseInstant } = await import('../../shared/time.js');
   return {
     name: opts.name,
     kind: opts.kind as ContactPatch['kind'],
     company: opts.company,
     phones: list(opts.phone),
     tags: list(opts.tags),
-    client_since: opts.clientSince ? parseInstant(opts.clientSince, '--client-since', ctx.ws.settings.time_zone) : undefined,
+    client_since: opts.clientSince ? await parseInstantFlag(opts.clientSince, '--client-since', ctx.ws.settings.time_zone) : undefined,
     keep_in_touch_days: opts.keepInTouch,
     notes: opts.notes,
   };

@@ -1,7 +1,7 @@
 /** `today` (and `today done|snooze|dismiss`), `digest` and `coach`: SPEC §6. */
 import type { Command } from 'commander';
 import type { Suggestion } from '../../suggestions/suggestions.schema.js';
-import { emit, intOption, withWorkspace, type WorkspaceContext } from '../context.js';
+import { emit, intOption, parseInstantFlag, withWorkspace, type WorkspaceContext } from '../context.js';
 
 async function deps() {
   const { loadSuggestionDeps } = await import('../../suggestions/suggestions.deps.js');
@@ -75,8 +75,8 @@ export function registerTodayCommands(program: Command): void {
     .requiredOption('--until <iso>', 'when it comes back')
     .action(async (id: string, opts: { until: string }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const [{ snoozeSuggestion }, { parseInstant }] = await Promise.all([import('../../suggestions/suggestions.service.js'), import('../../shared/time.js')]);
-        const s = await snoozeSuggestion(ctx.db.kysely, ctx.ws, id, parseInstant(opts.until, '--until', ctx.ws.settings.time_zone), ctx.now);
+        const { snoozeSuggestion } = await import('../../suggestions/suggestions.service.js');
+        const s = await snoozeSuggestion(ctx.db.kysely, ctx.ws, id, await parseInstantFlag(opts.until, '--until', ctx.ws.settings.time_zone), ctx.now);
         emit(ctx, s, () => `Snoozed until ${s.until}: ${s.kind.replace('_', ' ')} — ${s.contact.name}.`);
       });
     });
