@@ -7,6 +7,7 @@ import { migration as api } from './0005-api.js';
 import { migration as suggestionPriority } from './0006-suggestion-priority.js';
 import { migration as mail } from './0010-mail.js';
 import { migration as todayPlan } from './0011-today-plan.js';
+import { migration as citusKeys } from './0012-citus-keys.js';
 
 /**
  * Every migration, in order. Names are versions: append new ones, never rename or edit one
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006-suggestion-priority': suggestionPriority,
   '0010-mail': mail,
   '0011-today-plan': todayPlan,
+  '0012-citus-keys': citusKeys,
 };
