@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { record } from './report.js';
 
 const bin = join(process.cwd(), 'bin/rapport.js');
 if (!existsSync(join(process.cwd(), 'dist/cli/main.js'))) {
@@ -26,6 +27,7 @@ function time(args: string[], runs: number): { median: number; max: number } {
 }
 
 const help = time(['--help'], 15);
+record({ name: 'rapport --help, median', value: help.median, unit: 'ms', target: '< 500 ms', met: help.median < 500 });
 console.log(`rapport --help: median ${help.median.toFixed(0)} ms, max ${help.max.toFixed(0)} ms (target < 500 ms)`);
 
 const dir = mkdtempSync(join(tmpdir(), 'rapport-bench-cli-'));
