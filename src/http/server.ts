@@ -33,6 +33,12 @@ export interface ServerOptions {
   webDist?: string | null;
   /** Set Secure on cookies (behind HTTPS). */
   secureCookies?: boolean;
+  /**
+   * Behind a reverse proxy: which proxies to believe about the client's address
+   * (X-Forwarded-For), so that rate limits and the audit log see clients, not the proxy.
+   * Addresses or CIDRs of the proxies ("127.0.0.1,10.0.0.0/8", "loopback").
+   */
+  trustProxy?: string;
   allowPrivateWebhooks?: boolean;
   /** Largest JSON body in bytes (default 1 MiB). */
   bodyLimit?: number;
@@ -69,6 +75,7 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
     routerOptions: { maxParamLength: 300, ignoreTrailingSlash: true },
     // Bad percent-encoding in the URL: a problem document like every other error.
     frameworkErrors: (error, request, reply) => sendProblem(reply, problemOf(400, 'bad_input', error.message, request.url)),

@@ -7,6 +7,7 @@ interface ServeOptions {
   host: string;
   allowPrivateWebhooks?: boolean;
   secureCookies?: boolean;
+  trustProxy?: string;
 }
 
 export function registerServeCommands(program: Command): void {
@@ -17,6 +18,7 @@ export function registerServeCommands(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--allow-private-webhooks', 'let webhooks call private, loopback and link-local addresses')
     .addOption(new Option('--secure-cookies', 'mark session cookies Secure (when served over HTTPS)'))
+    .option('--trust-proxy <proxies>', 'behind a reverse proxy: believe X-Forwarded-For from these addresses (loopback, 10.0.0.0/8, …)')
     .action(async (opts: ServeOptions, command: Command) => {
       await withDb(command, async (ctx) => {
         const [{ buildServer }, { readEnv }, { listWorkspaces }, { countUsers }, { startDailyRescore }] = await Promise.all([
@@ -34,6 +36,7 @@ export function registerServeCommands(program: Command): void {
           logger: { level: 'warn' },
           allowPrivateWebhooks: !!opts.allowPrivateWebhooks,
           secureCookies: !!opts.secureCookies,
+          trustProxy: opts.trustProxy,
           webhookWorker: true,
         });
         const port = opts.port ?? readEnv().PORT ?? 4321;
