@@ -22,6 +22,8 @@ export interface Db {
   readonly dialect: Dialect;
   /** SQLite only: the connection under Kysely, for hot paths that use prepared statements (mail import). */
   readonly sqlite?: SQLite.Database;
+  /** PostgreSQL only: the connection URL, for connections outside the pool (LISTEN). */
+  readonly url?: string;
   /**
    * SQLite file only: lets other processes that wait for the write lock take it. Long writers
    * (imports) call it between two transactions; elsewhere it resolves at once.
@@ -131,7 +133,7 @@ async function openPostgres(url: string): Promise<Db> {
     throw new UnavailableError(`cannot connect to PostgreSQL at ${redact(url)}: ${describePgError(error)}`);
   }
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
+  return { kysely, dialect: 'postgres', url, close: () => kysely.destroy() };
 }
 
 function describePgError(error: unknown): string {

@@ -63,6 +63,7 @@ async function createPostgresTestDb(options: string): Promise<Db> {
   return {
     kysely: db.kysely,
     dialect: 'postgres',
+    url: db.url,
     close: async () => {
       await db.close();
       // WITH (FORCE): a backend of the just-closed pool may still be exiting.

@@ -3,7 +3,9 @@
  * list reads compute from many rows; under load the same read repeats many times a second.
  * Entries live `ttlMs` of wall-clock time, and any successful write through this process to
  * a workspace drops that workspace's entries at once, so a client reads its own writes.
- * Writes by other processes (or the CLI) show after at most `ttlMs`. Access control still
+ * Servers sharing a PostgreSQL database tell each other of their writes (`bus`, LISTEN/NOTIFY),
+ * so a client reads its writes through any of them; other writes (the CLI, imports) show
+ * after at most `ttlMs`. Access control still
  * runs on every request: the cache sits after authentication and is keyed by workspace.
  */
 import type { FastifyInstance } from 'fastify';
@@ -28,11 +30,21 @@ declare module 'fastify' {
   }
 }
 
-export function registerReadCache(app: FastifyInstance, ttlMs: number) {
+/** How servers that share a database tell each other that a workspace changed. */
+export interface CacheBus {
+  publish(workspaceId: string): Promise<void>;
+  subscribe(onChange: (workspaceId: string | '*') => void): void;
+}
+
+export function registerReadCache(app: FastifyInstance, ttlMs: number, bus?: CacheBus) {
   if (ttlMs <= 0) return;
   const entries = new Map<string, Entry>();
   const generations = new Map<string, number>();
   const generationOf = (ws: string) => generations.get(ws) ?? 0;
+  bus?.subscribe((ws) => {
+    if (ws === '*') entries.clear();
+    else generations.set(ws, generationOf(ws) + 1);
+  });
 
   app.decorateRequest('cacheKey', null);
   app.addHook('preHandler', async (request, reply) => {
@@ -52,7 +64,11 @@ export function registerReadCache(app: FastifyInstance, ttlMs: number) {
     if (!ws) return payload;
     if (request.method !== 'GET') {
       // Any successful write may change what every read of the workspace shows.
-      if (reply.statusCode < 400) generations.set(ws, generationOf(ws) + 1);
+      if (reply.statusCode < 400) {
+        generations.set(ws, generationOf(ws) + 1);
+        // Before the answer leaves, so the client's next read finds every server told.
+        await bus?.publish(ws).catch((error: unknown) => request.log.warn({ err: error }, 'read cache: could not tell the other servers'));
+      }
       return payload;
     }
     if (request.cacheKey && reply.statusCode === 200 && typeof payload === 'string') {

@@ -19,7 +19,8 @@ import { startDeliveryWorker, type Sender } from '../webhooks/delivery.js';
 import { readEnv } from '../config.js';
 import { loadMailKey, type KeySource, type MailKey } from '../mail/secret-box.js';
 import { registerAuditHook } from './audit-hook.js';
-import { registerReadCache } from './read-cache.js';
+import { type CacheBus, registerReadCache } from './read-cache.js';
+import { openPgChannel } from '../db/pg-channel.js';
 import { registerAuth, type Access } from './auth.js';
 import { errorHandler, problemOf, sendProblem } from './error-handler.js';
 import { checkUrlInput, registerJsonParser } from './json-body.js';
@@ -126,7 +127,8 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
   });
   app.addHook('preValidation', checkUrlInput);
   registerAuditHook(app, db, now);
-  registerReadCache(app, options.readCacheMs ?? 1000);
+  const readCacheMs = options.readCacheMs ?? 1000;
+  registerReadCache(app, readCacheMs, readCacheMs > 0 ? cacheBus(app, db) : undefined);
 
   let mailKey: MailKey | undefined;
   const deps: RouteDeps = {
@@ -177,4 +179,18 @@ function registerWebApp(app: FastifyInstance, dir: string | null) {
     if (hasWeb && request.method === 'GET' && !path.startsWith('/api/')) return reply.type('text/html; charset=utf-8').sendFile('index.html');
     return sendProblem(reply, problemOf(404, 'not_found', `no route ${request.method} ${path}`, request.url));
   });
+}
+
+/** On PostgreSQL, servers sharing the database hear of each other's writes (LISTEN/NOTIFY). */
+function cacheBus(app: FastifyInstance, db: Db): CacheBus | undefined {
+  if (db.dialect !== 'postgres' || !db.url) return undefined;
+  let onChange: ((workspaceId: string) => void) | undefined;
+  const channel = openPgChannel(db, db.url, 'rapport_writes', (payload) => onChange?.(payload));
+  app.addHook('onClose', () => channel.close());
+  return {
+    publish: (workspaceId) => channel.publish(workspaceId),
+    subscribe: (listener) => {
+      onChange = listener;
+    },
+  };
 }
