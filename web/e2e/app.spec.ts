@@ -1,8 +1,8 @@
 /**
  * The whole journey of a new user, in order: sign-up and onboarding with an mbox upload,
  * Waiting, acting on Today (a done reply ends its wait), Contacts filters and export, a
- * contact with its charts and the draft coach, Reports, Settings, themes and the phone layout, sign-out and sign-in, and
- * loading the demo. Every page is checked with axe-core, photographed into screenshots/, and
+ * contact with its charts and the draft coach, Reports, Settings, themes and the phone
+ * layout, sign-out and sign-in, and loading the demo. Every page is checked with axe-core, photographed into screenshots/, and
  * must not call an API route that does not exist.
  */
 import { readFileSync } from 'node:fs';
