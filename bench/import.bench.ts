@@ -19,8 +19,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { isPostgresUrl } from '../src/db/database.js';
+import { withPgClient } from '../src/db/postgres-pool.js';
 import type { ImportSummary } from '../src/import/import.types.js';
 import { formatMessage, generateMessages, writeGeneratedMbox } from '../src/import/mail/test-mbox.js';
 import { QUICK, record } from './report.js';
@@ -58,15 +58,7 @@ async function generate(dir: string, maildir: boolean) {
 
 async function postgresDatabase(server: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `rapport_import_bench_${process.pid}`;
-  const admin = async (query: string) => {
-    const client = new pg.Client({ connectionString: server });
-    await client.connect();
-    try {
-      await client.query(query);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (query: string) => withPgClient(server, (client) => client.query(query)).then(() => undefined);
   await admin(`create database ${name}`);
   const url = new URL(server);
   url.pathname = `/${name}`;

@@ -13,8 +13,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDatabase, type Db } from '../src/db/database.js';
+import { withPgClient } from '../src/db/postgres-pool.js';
 import { generateDemo } from '../src/demo/demo.service.js';
 import { rescoreWorkspace } from '../src/health/health.service.js';
 import { resolveWorkspace } from '../src/workspaces/workspaces.service.js';
@@ -83,16 +83,6 @@ async function benchSqlite(): Promise<boolean> {
   }
 }
 
-async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** PostgreSQL: a database per size and seed; a comment on it marks a finished build. */
 async function benchPostgres(): Promise<boolean> {
   const server = process.env.DATABASE_URL
@@ -104,7 +94,7 @@ async function benchPostgres(): Promise<boolean> {
       });
   try {
     const name = `rapport_bench_${KEY.replace('-', '_')}`;
-    const comment = await admin(server.url, async (c) => {
+    const comment = await withPgClient(server.url, async (c) => {
       const { rows } = await c.query<{ comment: string | null }>(
         'select shobj_description(oid, $2) as comment from pg_database where datname = $1',
         [name, 'pg_database'],
@@ -122,7 +112,7 @@ async function benchPostgres(): Promise<boolean> {
       if (comment) demo = JSON.parse(comment) as Demo;
       else {
         demo = await buildDemo('postgres', db);
-        await admin(server.url, (c) => c.query(`comment on database ${name} is '${JSON.stringify(demo)}'`));
+        await withPgClient(server.url, (c) => c.query(`comment on database ${name} is '${JSON.stringify(demo)}'`));
       }
       return await benchRescore('postgres', db, demo);
     } finally {

@@ -176,10 +176,11 @@ function postgres(root: string, data: string, port: number, flags: string[], use
  * Starts PostgreSQL with its data in `dir`/data (`dir` must be reachable by the server's user:
  * see createServerFolder). With `persistent`, a cluster already initialised there is reused and
  * kept on stop (benchmark caches); otherwise it is created and deleted with the server. `flags`
- * are postgres settings (`-c name=value` pairs). Call `stop` before the process ends.
+ * are postgres settings (`-c name=value` pairs); `port` (default: a free one) lets a restarted
+ * server come back where its clients expect it. Call `stop` before the process ends.
  * @throws PostgresStartError with initdb's or postgres's own output
  */
-export async function startEmbeddedPostgres(options: { dir: string; persistent: boolean; flags: string[] }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: { dir: string; persistent: boolean; flags: string[]; port?: number }): Promise<EmbeddedPostgres> {
   const user = serverUser();
   mkdirSync(options.dir, { recursive: true });
   if (user && !isReachableByOthers(options.dir)) {
@@ -200,7 +201,7 @@ export async function startEmbeddedPostgres(options: { dir: string; persistent: 
       rmSync(passwordFile, { force: true });
     }
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = await postgres(root, data, port, options.flags, user);
   // A server left behind by a crashed run would hold its port and folder; a fast shutdown on exit.
   const killOnExit = () => child.kill('SIGQUIT');

@@ -7,9 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { rapportJson } from '../../test/cli-in-process.js';
 import { openDatabase } from '../db/database.js';
+import { withPgClient } from '../db/postgres-pool.js';
 import { createPostgresDatabaseUrl, testDialects } from '../db/test-db.js';
 import { getHealthHistory, getReports } from '../reports/reports.service.js';
 import { resolveWorkspace } from '../workspaces/workspaces.service.js';
@@ -67,4 +69,38 @@ describe.skipIf(testDialects().length < 2)('engine parity of the demo workspace'
     for (const key of Object.keys(sqlite)) expect(postgres[key], key).toEqual(sqlite[key]);
     expect(Object.keys(postgres)).toEqual(Object.keys(sqlite));
   }, 240_000);
+});
+
+describe.skipIf(testDialects().length < 2)('engine parity of text order', () => {
+  let dir: string;
+  let url: string;
+  let drop: () => Promise<unknown>;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rapport-parity-'));
+    // A linguistic default collation, as most PostgreSQL installations have (en_US…).
+    const admin = inject('postgresUrl') as string;
+    const name = `rapport_icu_${randomBytes(5).toString('hex')}`;
+    await withPgClient(admin, (c) => c.query(`create database ${name} template template0 locale_provider icu icu_locale 'en-US' locale 'C.UTF-8'`));
+    const u = new URL(admin);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    drop = () => withPgClient(admin, (c) => c.query(`drop database if exists ${name} with (force)`));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await drop?.();
+  });
+
+  it('lists contacts by name in the same order on SQLite and on a PostgreSQL database with an en-US collation', async () => {
+    const names = async (target: string[]) => {
+      const rp = (...args: string[]) => rapportJson([...target, '--now', NOW], ...args);
+      await rp('init', '--name', 'Acme', '--me', 'me@acme.example');
+      const people: [string, string][] = [['zoe@z.example', 'Zoe Quinn'], ['adam@a.example', 'adam smith'], ['emile@e.example', 'Émile Zola'], ['ada@a.example', 'Ada_Byron']];
+      for (const [email, name] of people) await rp('contacts', 'add', email, '--name', name);
+      return ((await rp('contacts')) as { name: string }[]).map((c) => c.name);
+    };
+    const sqlite = await names(['--data', dir]);
+    expect(sqlite).toEqual(['Ada_Byron', 'Zoe Quinn', 'adam smith', 'Émile Zola']);
+    expect(await names(['--db', url])).toEqual(sqlite);
+  });
 });

@@ -14,6 +14,7 @@ import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
 import { letWaitingWritersIn, SharedFileSqliteDialect } from './sqlite-dialect.js';
 import { registerHolder } from './sqlite-holders.js';
+import { createSafePool } from './postgres-pool.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -120,17 +121,24 @@ function openSqlite(options: OpenOptions): Db {
 function defaultProcessName(): string {
   return process.argv.slice(1, 3).map((a) => a.split('/').pop()).join(' ') || 'node';
 }
+/**
+ * How long getting a connection may take. The timer runs on our event loop: while it is busy
+ * (a demo chunk being generated, a rescore batch being scored, a loaded machine) a connection
+ * the server accepted at once is only handed over later. At 5 s the rescore benchmark lost
+ * healthy connections that way while the server log showed no fault. A refused connection
+ * (server down) still fails at once; this bounds only an unreachable host or a full pool.
+ */
+const CONNECT_TIMEOUT_MS = 30_000;
 
 async function openPostgres(url: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
-  // A pool emits 'error' when an idle client dies (server restart); without a listener that kills the process.
-  pool.on('error', () => undefined);
+  // Lost connections are an UnavailableError, never an unhandled 'error' event (postgres-pool.ts).
+  const { pool } = createSafePool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   try {
     const client = await pool.connect();
     client.release();
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw new UnavailableError(`cannot connect to PostgreSQL at ${redact(url)}: ${describePgError(error)}`);
+    throw new UnavailableError(`cannot connect to PostgreSQL at ${redact(url)}: ${describePgError((error as Error).cause ?? error)}`);
   }
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, dialect: 'postgres', url, close: () => kysely.destroy() };

@@ -4,9 +4,9 @@
  * a CREATE DATABASE rather than a migration run. No mocks: the real engines, real SQL.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type Db, type Dialect } from './database.js';
+import { withPgClient } from './postgres-pool.js';
 
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 
@@ -25,13 +25,7 @@ function withDatabase(url: string, name: string): string {
 async function adminQuery(sql: string): Promise<void> {
   const url = adminUrl();
   if (!url) throw new Error('PostgreSQL is off for this run');
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  await withPgClient(url, (client) => client.query(sql));
 }
 
 async function ensureTemplate(): Promise<string> {

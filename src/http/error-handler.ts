@@ -45,6 +45,9 @@ export interface Problem {
   errors?: ErrorDetail[];
 }
 
+/** Seconds a client should wait before retrying a 503: a database restart takes a few. */
+export const RETRY_AFTER_S = 5;
+
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
 export function problemOf(status: number, code: ErrorCode | 'internal', detail: string, instance: string, errors?: ErrorDetail[]): Problem {
@@ -78,6 +81,8 @@ function fromFastifyError(error: FastifyError): Problem | null {
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const instance = request.url;
   if (isAppError(error)) {
+    // Unavailable means a dependency (the database server) is down for now: say when to retry.
+    if (error.code === 'unavailable') reply.header('retry-after', String(RETRY_AFTER_S));
     return sendProblem(reply, problemOf(STATUS_OF[error.code], error.code, error.message, instance, error.details));
   }
   if (hasZodFastifySchemaValidationErrors(error)) {

@@ -57,7 +57,7 @@ export function registerTodayCommands(program: Command): void {
     });
   today
     .command('done')
-    .description('mark it done and log the interaction that did it')
+    .description('mark it done and log what did it: a reply goes into the waiting thread, a kept promise completes its commitment')
     .argument('<id>', 'suggestion id')
     .option('--note <text>', 'what you did or said (default: the draft)')
     .option('--kind <kind>', 'how: email, call, meeting, message, surprise')
