@@ -84,10 +84,10 @@ function anyScalar(ids: string[]): fc.Arbitrary<unknown> {
 }
 
 /** Values for a schema: mostly of its type, sometimes hostile within it, sometimes of any type. */
-function valueOf(schema: JsonSchema, ids: string[], depth = 0): fc.Arbitrary<unknown> {
+function valuesFor(schema: JsonSchema, ids: string[], depth = 0): fc.Arbitrary<unknown> {
   const wrong = depth > 2 ? anyScalar(ids) : fc.oneof(anyScalar(ids), fc.array(anyScalar(ids), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 8 }), anyScalar(ids), { maxKeys: 3 }));
   const variants = [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])];
-  if (variants.length > 0) return fc.oneof(...variants.map((v) => ({ weight: 4, arbitrary: valueOf(v, ids, depth + 1) })), { weight: 1, arbitrary: wrong });
+  if (variants.length > 0) return fc.oneof(...variants.map((v) => ({ weight: 4, arbitrary: valuesFor(v, ids, depth + 1) })), { weight: 1, arbitrary: wrong });
   if (schema.enum) return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...schema.enum) }, { weight: 1, arbitrary: wrong });
   if (schema.const !== undefined) return fc.oneof({ weight: 4, arbitrary: fc.constant(schema.const) }, { weight: 1, arbitrary: wrong });
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
@@ -104,7 +104,7 @@ function valueOf(schema: JsonSchema, ids: string[], depth = 0): fc.Arbitrary<unk
       typed = fc.boolean();
       break;
     case 'array':
-      typed = depth > 3 ? fc.constant([]) : fc.oneof(fc.array(valueOf(schema.items ?? {}, ids, depth + 1), { maxLength: 4 }), fc.array(fc.constantFrom('x', 'vip', 'interest'), { minLength: 101, maxLength: 150 }));
+      typed = depth > 3 ? fc.constant([]) : fc.oneof(fc.array(valuesFor(schema.items ?? {}, ids, depth + 1), { maxLength: 4 }), fc.array(fc.constantFrom('x', 'vip', 'interest'), { minLength: 101, maxLength: 150 }));
       break;
     case 'object':
       typed = depth > 3 ? fc.constant({}) : objectOf(schema, ids, depth + 1);
@@ -116,7 +116,7 @@ function valueOf(schema: JsonSchema, ids: string[], depth = 0): fc.Arbitrary<unk
 }
 
 function objectOf(schema: JsonSchema, ids: string[], depth: number): fc.Arbitrary<Record<string, unknown>> {
-  const props = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, valueOf(v, ids, depth)]));
+  const props = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, valuesFor(v, ids, depth)]));
   return fc.record(props, { requiredKeys: [] }) as fc.Arbitrary<Record<string, unknown>>;
 }
 
@@ -132,7 +132,7 @@ function mutatedBodyOf(op: Operation, ids: Record<string, string>, idValues: str
   if (!valid || !props) return null;
   const keys = Object.keys(props);
   return fc.subarray(keys, { minLength: 1, maxLength: Math.min(2, keys.length) }).chain((picked) =>
-    fc.tuple(...picked.map((k) => valueOf(props[k]!, idValues))).map((values) => {
+    fc.tuple(...picked.map((k) => valuesFor(props[k]!, idValues))).map((values) => {
       fresh += 1;
       const base = 'email' in valid ? { ...valid, email: `fuzz${fresh}@client.example` } : valid;
       return { ...base, ...Object.fromEntries(picked.map((k, i) => [k, values[i]])) };
@@ -183,7 +183,7 @@ describe.each(testDialects())('fuzzing every operation on %s', (dialect) => {
       const mutated = mutatedBodyOf(op, f.ids, idValues);
       return fc.oneof(
         { weight: mutated ? 8 : 0, arbitrary: mutated ?? fc.constant({}) },
-        { weight: 3, arbitrary: valueOf(op.body, idValues) },
+        { weight: 3, arbitrary: valuesFor(op.body, idValues) },
         { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
       );
     };
