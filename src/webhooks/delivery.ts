@@ -10,7 +10,7 @@ import https from 'node:https';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { webhookHeaders } from './signing.js';
-import { guardedLookup } from './ssrf.js';
+import { guardedAgents } from './ssrf.js';
 import { claimDelivery, listDueDeliveryRows, updateDeliveryRow } from './webhooks.repo.js';
 
 /** Delay before attempt n+1 after n failed attempts; after the last one the delivery fails. */
@@ -27,12 +27,14 @@ export interface DeliveryOptions {
 }
 
 export function httpSender(allowPrivate: boolean, timeoutMs = 10_000): Sender {
-  const lookup = guardedLookup(allowPrivate);
+  const agents = guardedAgents(allowPrivate);
   return (url, headers, body) =>
     new Promise((resolve, reject) => {
       const target = new URL(url);
-      const client = target.protocol === 'https:' ? https : http;
-      const req = client.request(target, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup, timeout: timeoutMs }, (res) => {
+      const secure = target.protocol === 'https:';
+      const client = secure ? https : http;
+      const agent = secure ? agents.https : agents.http;
+      const req = client.request(target, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent, timeout: timeoutMs }, (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
         res.on('error', reject);

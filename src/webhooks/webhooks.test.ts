@@ -30,6 +30,26 @@ describe('SSRF protection', () => {
     expect(isPrivateAddress(address)).toBe(expected);
   });
 
+  it.each([
+    '::ffff:0:7f00:1', '::127.0.0.1', '::ffff:7f00:1', '::ffff:0:a9fe:a9fe', '0:0:0:0:0:ffff:a9fe:a9fe', '::', '::0.0.0.1',
+    '2002:7f00:1::', '2002:a9fe:a9fe::', '2002:c0a8:101::1', '64:ff9b::7f00:1', '64:ff9b::8.8.8.8', '64:ff9b:1::a00:1',
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2', '2001:db8::1', 'fd00:ec2::254', 'fec0::1', 'ff02::1', '100::1', '3fff::1',
+    '192.88.99.1', '198.18.0.1', '255.255.255.255', 'not-an-address',
+  ])('%s, an IPv6 form that carries a private IPv4 address or a reserved range, is private', (address) => {
+    expect(isPrivateAddress(address)).toBe(true);
+  });
+
+  it.each(['::ffff:8.8.8.8', '::ffff:0808:0808', '2a00:1450:4001:82b::200e', '1.1.1.1'])('%s is public', (address) => {
+    expect(isPrivateAddress(address)).toBe(false);
+  });
+
+  it('refuses every URL form of a private target', async () => {
+    for (const url of ['http://[::ffff:0:7f00:1]/', 'http://[::127.0.0.1]/', 'http://[2002:7f00:1::]/', 'http://[2002:a9fe:a9fe::]/', 'http://[::ffff:127.0.0.1]:8080/x',
+      'http://2130706433/', 'http://0x7f.1/', 'http://127.1/', 'http://[64:ff9b::a9fe:a9fe]/latest/meta-data', 'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/']) {
+      expect(await refusedTargetReason(url, false), url).toMatch(/private|loopback|reserved/);
+    }
+  });
+
   it('refuses loopback names and private literals unless allowed', async () => {
     expect(await refusedTargetReason('http://localhost:8080/x', false)).toContain('loopback');
     expect(await refusedTargetReason('http://[::1]/x', false)).toContain('::1');
@@ -113,6 +133,25 @@ describe.each(testDialects())('webhook delivery on %s', (dialect) => {
     const [delivery] = (await f.app.inject({ url: `/api/v1/webhooks/${hook.id}/deliveries`, headers: bearer(f.tokens.admin) })).json();
     expect(delivery).toMatchObject({ status: 'pending', attempts: 1, event_type: 'contact.created' });
     expect(delivery.last_error).toContain('private');
+  });
+
+  it('stops delivering to a private target saved while private targets were allowed, once they are not (a restart without the flag)', async () => {
+    for (const [i, target] of [url, url.replace('127.0.0.1', 'localhost')].entries()) {
+      received = [];
+      answer = 204;
+      const created = await f.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: bearer(f.tokens.admin), payload: { url: 'https://93.184.215.14/h', events: ['contact.created'] } });
+      const hook = created.json();
+      await f.db.kysely.updateTable('webhooks').set({ url: target }).where('id', '=', hook.id).execute();
+      await f.app.inject({ method: 'POST', url: '/api/v1/contacts', headers: bearer(f.tokens.member), payload: { email: `new${i}@client.example` } });
+      expect(await deliverDue(f.db.kysely, T0, { allowPrivate: false }), target).toEqual({ succeeded: 0, failed: 1 });
+      expect(received, target).toHaveLength(0);
+      const [delivery] = (await f.app.inject({ url: `/api/v1/webhooks/${hook.id}/deliveries`, headers: bearer(f.tokens.admin) })).json();
+      expect(delivery.last_error, target).toMatch(/private|reserved/);
+      // Allowed again (the flag is back): the retry is delivered to the real local server.
+      expect(await deliverDue(f.db.kysely, T0 + RETRY_DELAYS_MS[0]!, { allowPrivate: true }), target).toEqual({ succeeded: 1, failed: 0 });
+      expect(received, target).toHaveLength(1);
+      await f.app.inject({ method: 'DELETE', url: `/api/v1/webhooks/${hook.id}`, headers: bearer(f.tokens.admin) });
+    }
   });
 
   it('gives up after the last retry', async () => {
