@@ -1,6 +1,6 @@
 /** The Database type, assembled from each domain's table file. */
 import type { AuditLogTable } from '../audit/audit.table.js';
-import type { InvitationsTable, SessionsTable } from '../auth/auth.table.js';
+import type { FirstOwnerTable, InvitationsTable, SessionsTable } from '../auth/auth.table.js';
 import type { CommitmentsTable } from '../commitments/commitments.table.js';
 import type { CompaniesTable, ContactEmailsTable, ContactsTable } from '../contacts/contacts.table.js';
 import type { FactsTable } from '../facts/facts.table.js';
@@ -48,4 +48,5 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   import_jobs: ImportJobsTable;
+  first_owner: FirstOwnerTable;
 }

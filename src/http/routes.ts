@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fasti
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
+import type { AccountLimiter } from '../auth/login-limit.js';
 
 export type ApiApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -13,6 +14,8 @@ export interface RouteDeps {
   allowPrivateWebhooks: boolean;
   secureCookies: boolean;
   loginRateLimit: number;
+  /** Failed sign-ins per account (POST /auth/login), whatever the address. */
+  accountLimiter: AccountLimiter;
   /** Largest upload in bytes (POST /imports). */
   uploadLimit: number;
   /** Work that outlives its request (import jobs); the server waits for it when closing. */
