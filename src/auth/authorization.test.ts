@@ -2,7 +2,9 @@
  * Credentials bounded by their member: a token (and an invitation) is never stronger than the
  * member who made it is now; removal voids them. Members list their own tokens, admins all.
  * The first owner is created once under concurrent sign-ups; failed sign-ins are limited per
- * account; password hashes of old parameters are replaced at the next sign-in.
+ * account; password hashes of old parameters are replaced at the next sign-in. A hash costs
+ * 128 MiB and about half a second by design (seconds on a busy machine): tests that make
+ * several get more time.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, testDialects } from '../db/test-db.js';
@@ -116,7 +118,7 @@ describe.each(testDialects())('tokens bounded by their creator on %s', (dialect)
 });
 
 describe.each(testDialects())('sign-up and sign-in on %s', (dialect) => {
-  it('creates exactly one owner from six concurrent sign-ups; the others get 409', async () => {
+  it('creates exactly one owner from six concurrent sign-ups; the others get 409', { timeout: 120_000 }, async () => {
     const db = await createTestDb(dialect);
     const app = await buildServer(db, { now: () => T0, webDist: null, rateLimits: { login: 100 } });
     try {
@@ -146,7 +148,7 @@ describe.each(testDialects())('sign-up and sign-in on %s', (dialect) => {
     }
   });
 
-  it('limits failed sign-ins per account across addresses, with Retry-After', async () => {
+  it('limits failed sign-ins per account across addresses, with Retry-After', { timeout: 120_000 }, async () => {
     const db = await createTestDb(dialect);
     const ws = await buildWorkspace(db);
     await createUser(db.kysely, ws, { email: 'ann@acme.example', role: 'admin', password: PASSWORD }, T0);
@@ -167,7 +169,7 @@ describe.each(testDialects())('sign-up and sign-in on %s', (dialect) => {
     }
   });
 
-  it('rehashes a password stored with the old scrypt parameters at the next sign-in', async () => {
+  it('rehashes a password stored with the old scrypt parameters at the next sign-in', { timeout: 120_000 }, async () => {
     const db = await createTestDb(dialect);
     const ws = await buildWorkspace(db);
     const user = await createUser(db.kysely, ws, { email: 'old@acme.example', role: 'member' }, T0);
