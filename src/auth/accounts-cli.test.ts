@@ -18,7 +18,7 @@ describe('account commands', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('creates a user and a token that the API accepts until it is revoked', async () => {
+  it('creates a user and a token that the API accepts until it is revoked', { timeout: 120_000 }, async () => {
     expect((await rp('init', '--name', 'Acme', '--me', '@acme.example')).code).toBe(0);
     const user = json(await rp('user', 'create', 'Ann@Acme.example', '--name', 'Ann', '--role', 'admin', '--password-env', 'NEW_PASSWORD', '--json'));
     expect(user).toMatchObject({ email: 'ann@acme.example', name: 'Ann', role: 'admin' });
