@@ -18,7 +18,7 @@ describe('account commands', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('creates a user and a token that the API accepts until it is revoked', async () => {
+  it('creates a user and a token that the API accepts until it is revoked', { timeout: 120_000 }, async () => {
     expect((await rp('init', '--name', 'Acme', '--me', '@acme.example')).code).toBe(0);
     const user = json(await rp('user', 'create', 'Ann@Acme.example', '--name', 'Ann', '--role', 'admin', '--password-env', 'NEW_PASSWORD', '--json'));
     expect(user).toMatchObject({ email: 'ann@acme.example', name: 'Ann', role: 'admin' });
@@ -45,6 +45,32 @@ describe('account commands', () => {
     } finally {
       await app.close();
       await db.close();
+    }
+  });
+
+  it('makes tokens that act for the only owner, or the member named with --as', { timeout: 180_000 }, async () => {
+    const data = mkdtempSync(join(tmpdir(), 'rapport-token-as-'));
+    const run = (...args: string[]) => runCli(['--data', data, ...args], { env: { NEW_PASSWORD: 'a long enough password' } });
+    try {
+      expect((await run('init', '--name', 'Acme', '--me', '@acme.example')).code).toBe(0);
+      for (const [email, role] of [['olive@acme.example', 'owner'], ['max@acme.example', 'member']]) {
+        expect((await run('user', 'create', email!, '--role', role!, '--password-env', 'NEW_PASSWORD')).code).toBe(0);
+      }
+      const owners = json(await run('token', 'create', '--name', 'desk', '--json'));
+      expect(owners).toMatchObject({ role: 'admin', created_by_email: 'olive@acme.example' });
+      const max = json(await run('token', 'create', '--name', 'max', '--as', 'max@acme.example', '--json'));
+      expect(max).toMatchObject({ role: 'member', created_by: expect.any(String), created_by_email: 'max@acme.example' });
+      const tooStrong = await run('token', 'create', '--as', 'max@acme.example', '--role', 'admin');
+      expect(tooStrong.code).toBe(1);
+      expect(tooStrong.stderr).toContain('a member cannot create a token with the role admin');
+      expect((await run('token', 'list')).stdout).toContain('max@acme.example');
+
+      expect((await run('user', 'create', 'second@acme.example', '--role', 'owner', '--password-env', 'NEW_PASSWORD')).code).toBe(0);
+      const ambiguous = await run('token', 'create');
+      expect(ambiguous.code).toBe(2);
+      expect(ambiguous.stderr).toContain('--as: acme has 2 owners');
+    } finally {
+      rmSync(data, { recursive: true, force: true });
     }
   });
 

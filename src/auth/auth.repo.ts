@@ -23,6 +23,11 @@ export async function countUsers(db: Db): Promise<number> {
   return Number(row.n);
 }
 
+/** Claims the first-owner row; fails with a unique violation when it is taken (see migration 0007). */
+export function claimFirstOwner(db: Db, userId: string, now: number) {
+  return db.insertInto('first_owner').values({ id: 1, user_id: userId, created_at: now }).execute();
+}
+
 export function insertUser(db: Db, row: UserRow) {
   return db.insertInto('users').values(row).execute();
 }
@@ -77,6 +82,15 @@ export function deleteMembership(db: Db, workspaceId: string, userId: string) {
   return db.deleteFrom('memberships').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).execute();
 }
 
+/**
+ * Takes the workspace's row lock until the transaction ends (PostgreSQL; on SQLite the
+ * transaction holds the database's write lock already), so that checks of its members that
+ * follow see every change committed before and none made meanwhile.
+ */
+export function lockWorkspaceRow(db: Db, workspaceId: string) {
+  return db.updateTable('workspaces').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', workspaceId).execute();
+}
+
 export async function countOwners(db: Db, workspaceId: string): Promise<number> {
   const row = await db
     .selectFrom('memberships')
@@ -91,21 +105,33 @@ export function insertToken(db: Db, row: TokenRow) {
   return db.insertInto('api_tokens').values(row).execute();
 }
 
-export function listTokenRows(db: Db, workspaceId: string) {
-  return db.selectFrom('api_tokens').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').orderBy('id').execute();
+/** Tokens of the workspace with their creators' addresses; only those of `createdBy` when given. */
+export function listTokenRows(db: Db, workspaceId: string, createdBy?: string) {
+  let query = db
+    .selectFrom('api_tokens as t')
+    .leftJoin('users as u', 'u.id', 't.created_by')
+    .selectAll('t')
+    .select('u.email as created_by_email')
+    .where('t.workspace_id', '=', workspaceId);
+  if (createdBy !== undefined) query = query.where('t.created_by', '=', createdBy);
+  return query.orderBy('t.created_at').orderBy('t.id').execute();
 }
 
 export function findTokenRow(db: Db, workspaceId: string, id: string) {
   return db.selectFrom('api_tokens').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
 }
 
-/** The token of a hash with its workspace, in one query: this runs on every API call. */
+/**
+ * The token of a hash with its workspace and its creator's role there now (null: the creator
+ * is no member any more, or the token has no creator), in one query: this runs on every API call.
+ */
 export function findActiveTokenWithWorkspace(db: Db, hash: string) {
   return db
     .selectFrom('api_tokens as t')
     .innerJoin('workspaces as w', 'w.id', 't.workspace_id')
+    .leftJoin('memberships as m', (join) => join.onRef('m.workspace_id', '=', 't.workspace_id').onRef('m.user_id', '=', 't.created_by'))
     .select([
-      't.id as token_id', 't.name as token_name', 't.role', 't.created_by', 't.last_used_at',
+      't.id as token_id', 't.name as token_name', 't.role', 't.created_by', 't.last_used_at', 'm.role as creator_role',
       'w.id', 'w.slug', 'w.name', 'w.settings', 'w.created_at', 'w.updated_at',
     ])
     .where('t.token_hash', '=', hash)
@@ -158,6 +184,19 @@ export function listInvitationRows(db: Db, workspaceId: string) {
 
 export function findInvitationByHash(db: Db, hash: string) {
   return db.selectFrom('invitations').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+}
+
+/** Marks an open invitation accepted; false when it was accepted or revoked meanwhile. */
+export async function markInvitationAccepted(db: Db, workspaceId: string, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('invitations')
+    .set({ accepted_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export function updateInvitation(db: Db, workspaceId: string, id: string, values: Partial<InvitationRow>) {

@@ -1,7 +1,7 @@
 /** Sign-up of the first owner, login, logout (here or everywhere), session and workspace choice. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { NotFoundError } from '../errors.js';
+import { AppError, isAppError, NotFoundError } from '../errors.js';
 import { clearSessionCookies, setSessionCookies, type Caller } from '../http/auth.js';
 import { problems, type ApiApp, type RouteDeps } from '../http/routes.js';
 import type { Db } from '../db/database.js';
@@ -49,7 +49,17 @@ export function authRoutes(app: ApiApp, deps: RouteDeps) {
     config: limited,
     schema: { tags, summary: 'Password login: sets the session cookie', security: [], body: LoginSchema, response: { 200: SessionInfoSchema, ...problems } },
   }, async (request, reply) => {
-    const { user, workspace } = await authenticatePassword(deps.db.kysely, request.body);
+    const account = request.body.email;
+    const wait = deps.accountLimiter.retryAfter(account, deps.now());
+    if (wait > 0) {
+      reply.header('retry-after', wait);
+      throw new AppError('rate_limited', `too many failed sign-ins for ${account}: try again in ${Math.ceil(wait / 60)} min, or reset the password with rapport user create`);
+    }
+    const { user, workspace } = await authenticatePassword(deps.db.kysely, request.body).catch((error: unknown) => {
+      if (isAppError(error) && error.code === 'unauthorized') deps.accountLimiter.recordFailure(account, deps.now());
+      throw error;
+    });
+    deps.accountLimiter.clear(account);
     return startSession(deps, request, reply, user, workspace);
   });
 

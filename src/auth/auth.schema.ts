@@ -77,7 +77,9 @@ export const ApiTokenSchema = z.object({
   name: z.string(),
   role: RoleSchema,
   workspace_id: z.string(),
+  /** The member the token acts for; null for tokens made on the command line of a workspace without accounts. */
   created_by: z.string().nullable(),
+  created_by_email: z.string().nullable(),
   created_at: z.string(),
   last_used_at: z.string().nullable(),
   revoked_at: z.string().nullable(),

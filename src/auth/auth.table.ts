@@ -26,3 +26,10 @@ export interface InvitationsTable {
   accepted_at: number | null;
   revoked_at: number | null;
 }
+
+/** Migration 0007: the one row sign-up claims, so that the first owner is created once. */
+export interface FirstOwnerTable {
+  id: number;
+  user_id: string;
+  created_at: number;
+}

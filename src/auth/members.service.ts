@@ -2,7 +2,7 @@
  * Members of a workspace and invitations to join it. Rules: only an owner can make or unmake
  * an owner, and a workspace always keeps at least one owner.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.js';
 import { toIso, toIsoOrNull, DAY_MS } from '../shared/time.js';
@@ -18,6 +18,8 @@ import {
   insertInvitation,
   insertUser,
   listInvitationRows,
+  lockWorkspaceRow,
+  markInvitationAccepted,
   listMemberRows,
   updateInvitation,
   updateMembershipRole,
@@ -26,17 +28,17 @@ import {
 } from './auth.repo.js';
 import { AcceptInvitationSchema, InvitationInputSchema, MemberPatchSchema, type Invitation, type Member, type User } from './auth.schema.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { hasRole } from './roles.js';
+import { hasRole, isRole, minRole } from './roles.js';
 import { idWith, randomSecret, sha256 } from './secrets.js';
 import { userRowToUser } from './users.service.js';
 
 const INVITATION_TTL_MS = 7 * DAY_MS;
 
-export async function listMembers(db: Kysely<Database>, ws: Workspace): Promise<Member[]> {
+export async function listMembers(db: Kysely<Database> | Transaction<Database>, ws: Workspace): Promise<Member[]> {
   return (await listMemberRows(db, ws.id)).map((r) => ({ ...r, role: r.role as Role, created_at: toIso(r.created_at) }));
 }
 
-async function findMemberOrThrow(db: Kysely<Database>, ws: Workspace, userId: string): Promise<Member> {
+async function findMemberOrThrow(db: Kysely<Database> | Transaction<Database>, ws: Workspace, userId: string): Promise<Member> {
   const member = (await listMembers(db, ws)).find((m) => m.user_id === userId);
   if (!member) throw new NotFoundError('member', userId);
   return member;
@@ -53,22 +55,30 @@ function assertMayGrant(actorRole: Role, from: Role, to: Role) {
  */
 export async function changeMemberRole(db: Kysely<Database>, ws: Workspace, userId: string, patch: unknown, actorRole: Role): Promise<Member> {
   const { role } = parseOrThrow(MemberPatchSchema, patch, 'member');
-  const member = await findMemberOrThrow(db, ws, userId);
-  assertMayGrant(actorRole, member.role, role);
-  if (member.role === 'owner' && role !== 'owner' && (await countOwners(db, ws.id)) <= 1) {
-    throw new ConflictError('a workspace needs at least one owner: make someone else owner first');
-  }
-  await updateMembershipRole(db, ws.id, userId, role);
-  return { ...member, role };
+  // One change of members at a time per workspace: two owners demoting each other at once
+  // would otherwise each see the other still owner, and leave none.
+  return db.transaction().execute(async (trx) => {
+    await lockWorkspaceRow(trx, ws.id);
+    const member = await findMemberOrThrow(trx, ws, userId);
+    assertMayGrant(actorRole, member.role, role);
+    if (member.role === 'owner' && role !== 'owner' && (await countOwners(trx, ws.id)) <= 1) {
+      throw new ConflictError('a workspace needs at least one owner: make someone else owner first');
+    }
+    await updateMembershipRole(trx, ws.id, userId, role);
+    return { ...member, role };
+  });
 }
 
 /** @throws not_found, forbidden, conflict (the last owner) */
 export async function removeMember(db: Kysely<Database>, ws: Workspace, userId: string, actorRole: Role): Promise<Member> {
-  const member = await findMemberOrThrow(db, ws, userId);
-  if (member.role === 'owner' && actorRole !== 'owner') throw new ForbiddenError('only an owner can remove an owner');
-  if (member.role === 'owner' && (await countOwners(db, ws.id)) <= 1) throw new ConflictError('the last owner of a workspace cannot be removed');
-  await deleteMembership(db, ws.id, userId);
-  return member;
+  return db.transaction().execute(async (trx) => {
+    await lockWorkspaceRow(trx, ws.id);
+    const member = await findMemberOrThrow(trx, ws, userId);
+    if (member.role === 'owner' && actorRole !== 'owner') throw new ForbiddenError('only an owner can remove an owner');
+    if (member.role === 'owner' && (await countOwners(trx, ws.id)) <= 1) throw new ConflictError('the last owner of a workspace cannot be removed');
+    await deleteMembership(trx, ws.id, userId);
+    return member;
+  });
 }
 
 function invitationRowToInvitation(row: InvitationRow): Invitation {
@@ -123,6 +133,18 @@ export async function revokeInvitation(db: Kysely<Database>, ws: Workspace, id: 
 }
 
 /**
+ * The role an invitation grants now: never more than its sender has now. An invitation whose
+ * sender left the workspace is void, like the sender's tokens.
+ * @throws unauthorized
+ */
+async function invitedRole(db: Kysely<Database>, row: InvitationRow): Promise<Role> {
+  if (row.created_by === null) return row.role as Role;
+  const sender = await findMembership(db, row.workspace_id, row.created_by);
+  if (!sender || !isRole(sender.role)) throw new UnauthorizedError('this invitation is void: the member who sent it has left the workspace');
+  return minRole(row.role as Role, sender.role);
+}
+
+/**
  * Accepts an invitation: creates the account (or joins an existing one) with the invited role.
  * @throws unauthorized (unknown, used, revoked or expired token), validation
  */
@@ -130,8 +152,12 @@ export async function acceptInvitation(db: Kysely<Database>, input: unknown, now
   const data = parseOrThrow(AcceptInvitationSchema, input, 'invitation');
   const row = await findInvitationByHash(db, sha256(data.token));
   if (!row || row.accepted_at || row.revoked_at || row.expires_at <= now) throw new UnauthorizedError('this invitation is unknown, used, revoked or expired');
+  const role = await invitedRole(db, row);
   const hash = await hashPassword(data.password);
   const user = await db.transaction().execute(async (trx) => {
+    // Marked first: of two accepts of one invitation at once, the second waits here for the
+    // first and finds it used.
+    if (!(await markInvitationAccepted(trx, row.workspace_id, row.id, now))) throw new UnauthorizedError('this invitation is unknown, used, revoked or expired');
     let user = await findUserRowByEmail(trx, row.email);
     // An existing account joins with its own password; the invitation cannot reset it.
     if (user?.password_hash && !(await verifyPassword(data.password, user.password_hash))) {
@@ -142,9 +168,8 @@ export async function acceptInvitation(db: Kysely<Database>, input: unknown, now
       await insertUser(trx, user);
     }
     if (!(await findMembership(trx, row.workspace_id, user.id))) {
-      await upsertMembership(trx, { workspace_id: row.workspace_id, user_id: user.id, role: row.role, created_at: now });
+      await upsertMembership(trx, { workspace_id: row.workspace_id, user_id: user.id, role, created_at: now });
     }
-    await updateInvitation(trx, row.workspace_id, row.id, { accepted_at: now });
     return user;
   });
   return { user: userRowToUser(user), workspaceId: row.workspace_id };

@@ -6,7 +6,9 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { ValidationError } from '../errors.js';
 
-const N = 16384;
+// OWASP's guidance for scrypt: N=2^17, r=8, p=1, which takes 128 MiB (128·N·r bytes) per hash.
+// Hashes made with other parameters still verify, and are replaced at the next sign-in.
+const N = 2 ** 17;
 const R = 8;
 const P = 1;
 const KEY_LEN = 32;
@@ -29,9 +31,20 @@ export async function hashPassword(password: string): Promise<string> {
     ]);
   }
   if (password.length > MAX_PASSWORD_LENGTH) throw new ValidationError(`password: at most ${MAX_PASSWORD_LENGTH} characters`);
+  return hashWith(password, N, R, P);
+}
+
+/** A hash with the given parameters; hashPassword uses today's. Exported for tests of old hashes. */
+export async function hashWith(password: string, n: number, r: number, p: number): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, N, R, P);
-  return ['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const key = await derive(password, salt, n, r, p);
+  return ['scrypt', n, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+/** True when a stored hash was made with other parameters than today's. */
+export function needsRehash(stored: string): boolean {
+  const [scheme, n, r, p] = stored.split('$');
+  return scheme !== 'scrypt' || Number(n) !== N || Number(r) !== R || Number(p) !== P;
 }
 
 /** True when `password` matches `stored`; false for any malformed stored value. */

@@ -71,7 +71,8 @@ describe.each(testDialects())('accounts and sessions on %s', (dialect) => {
     expect(cookieOf(ok)).toMatch(/^rses_/);
   });
 
-  it('rate-limits login attempts from one address with 429', async () => {
+  // Five password hashes of 128 MiB each: seconds on a busy machine.
+  it('rate-limits login attempts from one address with 429', { timeout: 120_000 }, async () => {
     const statuses = [];
     for (let i = 0; i < 7; i++) {
       statuses.push((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'x@acme.example', password: 'nope nope nope' } })).statusCode);

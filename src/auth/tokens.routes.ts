@@ -16,8 +16,11 @@ export function tokensRoutes(app: ApiApp, deps: RouteDeps) {
 
   app.get('/tokens', {
     config: { access: 'member' },
-    schema: { tags, summary: 'API tokens of the workspace (never their secrets)', response: { 200: z.array(ApiTokenSchema), ...problems } },
-  }, async (request) => listTokens(db, callerOf(request).workspace));
+    schema: { tags, summary: 'API tokens (never their secrets): admins see all, members their own', response: { 200: z.array(ApiTokenSchema), ...problems } },
+  }, async (request) => {
+    const caller = callerOf(request);
+    return listTokens(db, caller.workspace, actorOf(caller));
+  });
 
   app.post('/tokens', {
     config: { access: 'member', audit: { action: 'token.create', target: 'token' } },

@@ -7,11 +7,12 @@ import { toIso } from '../shared/time.js';
 import { parseOrThrow } from '../shared/validate.js';
 import { createWorkspace, listWorkspaces } from '../workspaces/workspaces.service.js';
 import type { Role, Workspace } from '../workspaces/workspaces.schema.js';
-import { countUsers, findUserRowByEmail, insertUser, listMembershipsOfUser, updateUserPassword, upsertMembership, type UserRow } from './auth.repo.js';
+import { claimFirstOwner, countUsers, findUserRowByEmail, insertUser, listMembershipsOfUser, updateUserPassword, upsertMembership, type UserRow } from './auth.repo.js';
 import { LoginSchema, SignupSchema, type User } from './auth.schema.js';
-import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { isRole } from './roles.js';
 import { Email } from '../contacts/contacts.schema.js';
+import { isUniqueViolation } from '../db/constraints.js';
 
 export function userRowToUser(row: UserRow): User {
   return { id: row.id, email: row.email, name: row.name, created_at: toIso(row.created_at) };
@@ -56,28 +57,37 @@ export async function createUser(
 /**
  * Sign-up of the first owner: only while nobody has an account. The new user owns every
  * workspace that exists already (made with `rapport init`) and the one described, if any.
- * @throws forbidden (sign-up closed), validation, conflict (slug taken)
+ * Concurrent sign-ups on an empty database create one owner: each claims the one row of
+ * first_owner first, in the transaction that creates everything, and all but one are refused.
+ * @throws forbidden (sign-up closed), conflict (another sign-up won, slug taken), validation
  */
 export async function signUpFirstOwner(db: Kysely<Database>, input: unknown, now: number): Promise<{ user: User; workspace: Workspace | null }> {
   const data = parseOrThrow(SignupSchema, input, 'sign-up');
-  if ((await countUsers(db)) > 0) throw new ForbiddenError('sign-up is closed: ask an owner or admin of a workspace for an invitation');
+  if ((await countUsers(db)) > 0) throw new ForbiddenError(SIGNUP_CLOSED);
   const hash = await hashPassword(data.password);
-  const created = data.workspace ? await createWorkspace(db, data.workspace, now) : null;
   const row: UserRow = { id: newId('usr'), email: data.email, name: data.name ?? null, password_hash: hash, created_at: now };
-  try {
-    await db.transaction().execute(async (trx) => {
+  const lost = new ConflictError(`another sign-up created the first owner a moment ago: ${SIGNUP_CLOSED}`);
+  const created = await db
+    .transaction()
+    .execute(async (trx) => {
+      await claimFirstOwner(trx, row.id, now);
+      // Accounts made otherwise (rapport user create, invitations) close sign-up too.
+      if ((await countUsers(trx)) > 0) throw lost;
+      const workspace = data.workspace ? await createWorkspace(trx, data.workspace, now) : null;
       await insertUser(trx, row);
       for (const ws of await listWorkspaces(trx)) {
         await upsertMembership(trx, { workspace_id: ws.id, user_id: row.id, role: 'owner', created_at: now });
       }
+      return workspace;
+    })
+    .catch((error: unknown) => {
+      throw isUniqueViolation(error) ? lost : error;
     });
-  } catch (error) {
-    if (await findUserRowByEmail(db, data.email)) throw new ConflictError(`an account for ${data.email} exists already`);
-    throw error;
-  }
   const workspaces = created ? [created] : await listWorkspaces(db);
   return { user: userRowToUser(row), workspace: workspaces[0] ?? null };
 }
+
+const SIGNUP_CLOSED = 'sign-up is closed: sign in, or ask an owner or admin of a workspace for an invitation';
 
 /**
  * The user of an email and password. Unknown users cost the same time as wrong passwords.
@@ -88,5 +98,7 @@ export async function authenticatePassword(db: Kysely<Database>, input: unknown)
   const row = await findUserRowByEmail(db, data.email);
   const ok = await verifyPassword(data.password, row?.password_hash ?? (await dummyHash()));
   if (!row?.password_hash || !ok) throw new UnauthorizedError('wrong email or password');
+  // The password is at hand only now: a hash of older, weaker parameters is replaced.
+  if (needsRehash(row.password_hash)) await updateUserPassword(db, row.id, await hashPassword(data.password));
   return { user: userRowToUser(row), workspace: data.workspace };
 }

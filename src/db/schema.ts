@@ -1,6 +1,6 @@
 /** The Database type, assembled from each domain's table file. */
 import type { AuditLogTable } from '../audit/audit.table.js';
-import type { InvitationsTable, SessionsTable } from '../auth/auth.table.js';
+import type { FirstOwnerTable, InvitationsTable, SessionsTable } from '../auth/auth.table.js';
 import type { CommitmentsTable } from '../commitments/commitments.table.js';
 import type { CompaniesTable, ContactEmailsTable, ContactsTable } from '../contacts/contacts.table.js';
 import type { FactsTable } from '../facts/facts.table.js';
@@ -54,4 +54,5 @@ export interface Database {
   import_jobs: ImportJobsTable;
   mail_accounts: MailAccountsTable;
   mail_folders: MailFoldersTable;
+  first_owner: FirstOwnerTable;
 }

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isUniqueViolation } from '../db/constraints.js';
 import { isAppError, type ErrorCode, type ErrorDetail } from '../errors.js';
 import { drainBeforeClose } from './linger.js';
 
@@ -93,6 +94,11 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     }));
     const first = errors[0];
     return sendProblem(reply, problemOf(400, 'validation', first ? `invalid ${first.where}: ${first.reason}` : 'invalid request', instance, errors));
+  }
+  // Two requests at the same moment both passed a uniqueness check; the database refused the
+  // second (an address, a slug): a conflict to retry, not a fault of the server.
+  if (isUniqueViolation(error)) {
+    return sendProblem(reply, problemOf(409, 'conflict', 'a concurrent request stored the same thing a moment ago: reload and retry', instance));
   }
   const mapped = fromFastifyError(error);
   if (mapped) return sendProblem(reply, { ...mapped, instance: problemOf(400, 'bad_input', '', instance).instance });

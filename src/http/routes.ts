@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import type { MailKey } from '../mail/secret-box.js';
+import type { AccountLimiter } from '../auth/login-limit.js';
 
 export type ApiApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -14,6 +15,8 @@ export interface RouteDeps {
   allowPrivateWebhooks: boolean;
   secureCookies: boolean;
   loginRateLimit: number;
+  /** Failed sign-ins per account (POST /auth/login), whatever the address. */
+  accountLimiter: AccountLimiter;
   /** Largest upload in bytes (POST /imports). */
   uploadLimit: number;
   /** Work that outlives its request (import jobs); the server waits for it when closing. */

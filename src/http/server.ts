@@ -26,6 +26,7 @@ import { errorHandler, problemOf, sendProblem } from './error-handler.js';
 import { checkUrlInput, registerJsonParser } from './json-body.js';
 import { API_ROUTES } from './api-routes.js';
 import type { ApiApp, RouteDeps } from './routes.js';
+import { createAccountLimiter } from '../auth/login-limit.js';
 
 export interface ServerOptions {
   now?: () => number;
@@ -43,8 +44,11 @@ export interface ServerOptions {
   allowPrivateWebhooks?: boolean;
   /** Largest JSON body in bytes (default 1 MiB). */
   bodyLimit?: number;
-  /** Requests per minute: per token, login attempts per address, failed credentials per address. */
-  rateLimits?: { token?: number; login?: number; failedAuth?: number };
+  /**
+   * Requests per minute: per token, login attempts per address, failed credentials per address;
+   * accountFailures: failed sign-ins per account per 15 minutes, from any address.
+   */
+  rateLimits?: { token?: number; login?: number; failedAuth?: number; accountFailures?: number };
   /** Run the webhook delivery worker in this process (rapport serve). */
   webhookWorker?: boolean;
   webhookSender?: Sender;
@@ -137,6 +141,7 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
     allowPrivateWebhooks: !!options.allowPrivateWebhooks,
     secureCookies: !!options.secureCookies,
     loginRateLimit: options.rateLimits?.login ?? 10,
+    accountLimiter: createAccountLimiter(options.rateLimits?.accountFailures ?? 10),
     uploadLimit: options.uploadLimit ?? 2 * 1024 ** 3,
     mailKey: () => {
       mailKey ??= loadMailKey(options.mailKeySource ?? { secret: readEnv().RAPPORT_SECRET, dataDir: readEnv().RAPPORT_DATA });

@@ -8,6 +8,8 @@ import type { Db, Dialect } from '../db/database.js';
 import { createTestDb } from '../db/test-db.js';
 import { createToken } from '../auth/tokens.service.js';
 import { createUser } from '../auth/users.service.js';
+import { updateUserPassword } from '../auth/auth.repo.js';
+import { hashPassword } from '../auth/passwords.js';
 import { createInvitation } from '../auth/members.service.js';
 import { buildContact, buildWorkspace, T0 } from '../test/factories.js';
 import { logInteraction } from '../interactions/interactions.service.js';
@@ -43,6 +45,14 @@ export const PASSWORD = 'correct horse battery';
 /** The fixture mail account's password: no answer, log or stored row may contain it. */
 export const MAIL_PASSWORD = 'mail-password-7f3a9c';
 
+// One hash of PASSWORD for every user of every fixture: a hash costs 128 MiB and most of a
+// second by design, which six users a fixture would pay again and again.
+let hashed: Promise<string> | undefined;
+function passwordHash(): Promise<string> {
+  hashed ??= hashPassword(PASSWORD);
+  return hashed;
+}
+
 export async function setupApi(dialect: Dialect, options: ServerOptions = {}): Promise<ApiFixture> {
   const db = await createTestDb(dialect);
   const a = await buildWorkspace(db, { name: 'Alpha', slug: 'alpha' });
@@ -50,11 +60,13 @@ export async function setupApi(dialect: Dialect, options: ServerOptions = {}): P
   const tokens = {} as Record<Role, string>;
   const users = {} as Record<Role, string>;
   for (const role of ROLES) {
-    const user = await createUser(db.kysely, a, { email: `${role}@alpha.example`, role, password: PASSWORD }, T0);
+    const user = await createUser(db.kysely, a, { email: `${role}@alpha.example`, role }, T0);
+    await updateUserPassword(db.kysely, user.id, await passwordHash());
     users[role] = user.id;
     tokens[role] = (await createToken(db.kysely, a, { name: role, role }, { userId: user.id, role }, T0)).token;
   }
-  const otherOwner = await createUser(db.kysely, b, { email: 'owner@beta.example', role: 'owner', password: PASSWORD }, T0);
+  const otherOwner = await createUser(db.kysely, b, { email: 'owner@beta.example', role: 'owner' }, T0);
+  await updateUserPassword(db.kysely, otherOwner.id, await passwordHash());
   const otherToken = (await createToken(db.kysely, b, { name: 'b', role: 'owner' }, { userId: otherOwner.id, role: 'owner' }, T0)).token;
   const { contact } = await buildContact(db, a, { email: 'ada@client.example', name: 'Ada' });
   const interaction = await logInteraction(db.kysely, a, { kind: 'call', contact_ids: [contact.id], at: T0 - 3_600_000 }, T0);

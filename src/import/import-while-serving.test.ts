@@ -20,7 +20,8 @@ function startServer(dir: string): Promise<{ child: ChildProcess; url: string; l
   const child = spawn(process.execPath, ['--import', 'tsx', entry, '--data', dir, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
+    // Generous: starting from source under tsx takes half a minute on a busy machine.
+    const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 120_000);
     const onData = (d: Buffer) => {
       out += d;
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
@@ -50,7 +51,7 @@ describe('import while the server serves (SQLite)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it(`imports ${MESSAGES} messages while every API write of the server is stored`, { timeout: 240_000 }, async () => {
+  it(`imports ${MESSAGES} messages while every API write of the server is stored`, { timeout: 420_000 }, async () => {
     const data = join(dir, 'data');
     const mbox = join(dir, 'archive.mbox');
     await writeGeneratedMbox(mbox, MESSAGES, 11);

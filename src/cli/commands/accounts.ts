@@ -37,13 +37,17 @@ export function registerAccountCommands(program: Command): void {
     .command('create')
     .description('create a token for this workspace; the secret is shown once')
     .option('--name <name>', 'what the token is for', 'API token')
-    .addOption(new Option('--role <role>', 'owner, admin, member or viewer (default admin)').choices(ROLES))
-    .action(async (opts: { name: string; role?: Role }, command: Command) => {
+    .addOption(new Option('--role <role>', "owner, admin, member or viewer (default admin, or the member's role if lower)").choices(ROLES))
+    .option('--as <email>', 'the member the token acts for (default: the only owner)')
+    .action(async (opts: { name: string; role?: Role; as?: string }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const { createToken } = await import('../../auth/tokens.service.js');
-        // The command line has the database itself: it acts with the owner's power.
-        const created = await createToken(ctx.db.kysely, ctx.ws, { name: opts.name, role: opts.role ?? 'admin' }, { userId: null, role: 'owner' }, ctx.now);
-        emit(ctx, created, () => `${created.token}\n\nToken ${created.id} (${created.role}) for ${ctx.ws.slug}. Copy it now: it is not shown again.`);
+        const { createToken, resolveTokenCreator } = await import('../../auth/tokens.service.js');
+        // The token acts for a member and is never stronger than that member is now.
+        const creator = await resolveTokenCreator(ctx.db.kysely, ctx.ws, opts.as);
+        const role = opts.role ?? (creator.role === 'owner' ? 'admin' : creator.role);
+        const created = await createToken(ctx.db.kysely, ctx.ws, { name: opts.name, role }, creator, ctx.now);
+        const forWhom = created.created_by_email ? ` acting for ${created.created_by_email}` : '';
+        emit(ctx, created, () => `${created.token}\n\nToken ${created.id} (${created.role}) for ${ctx.ws.slug}${forWhom}. Copy it now: it is not shown again.`);
       });
     });
   token
@@ -52,11 +56,15 @@ export function registerAccountCommands(program: Command): void {
     .action(async (_opts: unknown, command: Command) => {
       await withWorkspace(command, async (ctx) => {
         const { listTokens } = await import('../../auth/tokens.service.js');
-        const tokens = await listTokens(ctx.db.kysely, ctx.ws);
+        // The command line has the database itself: it sees every token.
+        const tokens = await listTokens(ctx.db.kysely, ctx.ws, { userId: null, role: 'owner' });
         emit(ctx, tokens, () =>
           tokens.length === 0
             ? 'No tokens. Create one with: rapport token create --name NAME'
-            : table(['id', 'name', 'role', 'created', 'last used', 'revoked'], tokens.map((t) => [t.id, t.name, t.role, t.created_at.slice(0, 10), t.last_used_at?.slice(0, 16) ?? '-', t.revoked_at?.slice(0, 10) ?? '-'])),
+            : table(
+                ['id', 'name', 'role', 'acts for', 'created', 'last used', 'revoked'],
+                tokens.map((t) => [t.id, t.name, t.role, t.created_by_email ?? '-', t.created_at.slice(0, 10), t.last_used_at?.slice(0, 16) ?? '-', t.revoked_at?.slice(0, 10) ?? '-']),
+              ),
         );
       });
     });

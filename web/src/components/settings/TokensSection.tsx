@@ -29,7 +29,7 @@ export function TokensSection() {
       <ul className="stack" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {live.map((t) => (
           <li key={t.id} className="page-header" style={{ margin: 0 }}>
-            <span>{t.name} <span className="muted">· {t.role} · created {formatDate(t.created_at)}</span></span>
+            <span>{t.name} <span className="muted">· {t.role} · by {t.created_by_email ?? 'the workspace'} · created {formatDate(t.created_at)} · {t.last_used_at ? `last used ${formatDate(t.last_used_at)}` : 'never used'}</span></span>
             <button type="button" className="btn small danger" onClick={() => revoke.mutate(t.id)} aria-label={`Revoke token ${t.name}`}>Revoke</button>
           </li>
         ))}
