@@ -6,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, type OpenWait } from '../api';
+import { Composer } from '../components/Composer';
 import { duration, formatDateTime, PageHeader, QueryState } from '../components/ui';
 
 export default function Waiting() {
@@ -27,6 +28,7 @@ export default function Waiting() {
                 <th scope="col">Waiting</th>
                 <th scope="col">Business time</th>
                 <th scope="col">Signals</th>
+                <th scope="col"><span className="sr-only">Reply</span></th>
               </tr>
             </thead>
             <tbody>
@@ -57,6 +59,7 @@ function useSeen<T extends Element>() {
 
 function WaitRow({ w }: { w: OpenWait }) {
   const { ref, seen } = useSeen<HTMLTableRowElement>();
+  const [isReplying, setReplying] = useState(false);
   const health = useQuery({ queryKey: ['health', w.contact.id], queryFn: () => api.health(w.contact.id), staleTime: 60_000, enabled: seen });
   const mentions = health.data?.metrics.competitor_mentions_90d ?? 0;
   const isHot = w.nudges > 0 || mentions > 0;
@@ -73,6 +76,12 @@ function WaitRow({ w }: { w: OpenWait }) {
           {w.nudges > 0 && <span className="chip hl">nudged {w.nudges}×</span>}
           {mentions > 0 && <span className="chip hl">mentioned a competitor</span>}
         </div>
+      </td>
+      <td>
+        <button type="button" className="btn small" aria-expanded={isReplying} onClick={() => setReplying(!isReplying)} aria-label={`Reply to ${w.contact.name || w.contact.email}`}>
+          Reply
+        </button>
+        {isReplying && <Composer contactId={w.contact.id} threadId={w.thread_id} subject={w.subject} onSent={() => setReplying(false)} />}
       </td>
     </tr>
   );
