@@ -3,8 +3,8 @@
  * - per account, one connection IDLEs on INBOX (imapflow re-issues IDLE every IDLE_RESTART_MS,
  *   under the 29 minutes after which servers may drop an idle client, RFC 2177); new mail
  *   there starts a sync at once;
- * - every pollMs, every account is synced (the other folders have no IDLE), and accounts added
- *   or removed since are picked up;
+ * - every pollMs, every account is synced (the other folders have no IDLE); accounts added or
+ *   removed are picked up within DISCOVER_MS;
  * - a lost IDLE connection is reopened with exponential backoff (up to MAX_BACKOFF_MS);
  * - one sync at a time per account: in this process a queue per account, across processes
  *   the account's lease (mail.repo.ts takeLease); a sync that finds the lease taken tries
@@ -36,6 +36,7 @@ export interface MailWorkerOptions {
 const IDLE_RESTART_MS = 25 * 60_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 const LEASE_RETRY_MS = 5_000;
+const DISCOVER_MS = 30_000;
 
 interface Watcher {
   row: MailAccountRow;
@@ -45,12 +46,15 @@ interface Watcher {
   delay: number;
   timer: NodeJS.Timeout | null;
   stopped: boolean;
+  /** When the last full sync started (the IDLE connection's own syncs do not count). */
+  lastFull: number;
 }
 
 /** Starts keeping every account of every workspace current; returns the stopper. */
 export function startMailWorker(db: Db, options: MailWorkerOptions): () => Promise<void> {
   const watchers = new Map<string, Watcher>();
   const baseBackoff = options.backoffMs ?? 1000;
+  const pollMs = options.pollMs ?? 5 * 60_000;
   let stopped = false;
 
   const sync = (w: Watcher): Promise<void> => {
@@ -140,10 +144,14 @@ export function startMailWorker(db: Db, options: MailWorkerOptions): () => Promi
         const known = watchers.get(id);
         if (known) {
           known.row = row;
-          void sync(known);
+          if (Date.now() - known.lastFull >= pollMs) {
+            known.lastFull = Date.now();
+            void sync(known);
+          }
           continue;
         }
-        const w: Watcher = { row, client: null, running: null, again: false, delay: baseBackoff, timer: null, stopped: false };
+        // A new account: watch() syncs it once connected.
+        const w: Watcher = { row, client: null, running: null, again: false, delay: baseBackoff, timer: null, stopped: false, lastFull: Date.now() };
         watchers.set(id, w);
         void watch(w);
       }
@@ -153,7 +161,7 @@ export function startMailWorker(db: Db, options: MailWorkerOptions): () => Promi
   };
 
   void round();
-  const interval = setInterval(() => void round(), options.pollMs ?? 5 * 60_000);
+  const interval = setInterval(() => void round(), Math.min(DISCOVER_MS, pollMs));
   interval.unref();
   return async () => {
     stopped = true;
