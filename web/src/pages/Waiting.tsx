@@ -28,7 +28,6 @@ export default function Waiting() {
                 <th scope="col">Waiting</th>
                 <th scope="col">Business time</th>
                 <th scope="col">Signals</th>
-                <th scope="col"><span className="sr-only">Reply</span></th>
               </tr>
             </thead>
             <tbody>
@@ -64,9 +63,13 @@ function WaitRow({ w }: { w: OpenWait }) {
   const mentions = health.data?.metrics.competitor_mentions_90d ?? 0;
   const isHot = w.nudges > 0 || mentions > 0;
   return (
+    <>
     <tr ref={ref} className={isHot ? 'highlight-row' : undefined}>
       <td>
-        <Link to={`/contacts/${w.contact.id}`}>{w.contact.name || w.contact.email}</Link>
+        <Link to={`/contacts/${w.contact.id}`}>{w.contact.name || w.contact.email}</Link>{' '}
+        <button type="button" className="btn small" aria-expanded={isReplying} onClick={() => setReplying(!isReplying)} aria-label={`Reply to ${w.contact.name || w.contact.email}`}>
+          Reply
+        </button>
       </td>
       <td>{w.subject ?? <span className="muted">(no subject)</span>}</td>
       <td title={`since ${formatDateTime(w.since)}`}>{duration(w.wait_s)}</td>
@@ -77,12 +80,14 @@ function WaitRow({ w }: { w: OpenWait }) {
           {mentions > 0 && <span className="chip hl">mentioned a competitor</span>}
         </div>
       </td>
-      <td>
-        <button type="button" className="btn small" aria-expanded={isReplying} onClick={() => setReplying(!isReplying)} aria-label={`Reply to ${w.contact.name || w.contact.email}`}>
-          Reply
-        </button>
-        {isReplying && <Composer contactId={w.contact.id} threadId={w.thread_id} subject={w.subject} onSent={() => setReplying(false)} />}
-      </td>
     </tr>
+    {isReplying && (
+      <tr>
+        <td colSpan={5}>
+          <Composer contactId={w.contact.id} threadId={w.thread_id} subject={w.subject} onSent={() => setReplying(false)} />
+        </td>
+      </tr>
+    )}
+    </>
   );
 }
