@@ -19,7 +19,8 @@ export type Step = NonNullable<ConnectionCheck['failed']>;
 
 const CONNECT_TIMEOUT_MS = 15_000;
 
-export function imapClient(server: MailServer, password: string): ImapFlow {
+/** A client; `idle` keeps it IDLE on the selected mailbox, re-issued every maxIdleTime ms. */
+export function imapClient(server: MailServer, password: string, idle?: { idle: true; maxIdleTime: number }): ImapFlow {
   const client = new ImapFlow({
     host: server.host,
     port: server.port,
@@ -28,8 +29,9 @@ export function imapClient(server: MailServer, password: string): ImapFlow {
     logger: false,
     connectionTimeout: CONNECT_TIMEOUT_MS,
     greetingTimeout: CONNECT_TIMEOUT_MS,
-    // Sync reads from several mailboxes one after another; no need to keep a selected one.
-    disableAutoIdle: true,
+    // Sync reads from several mailboxes one after another: no IDLE in between.
+    disableAutoIdle: !idle,
+    maxIdleTime: idle?.maxIdleTime,
     tls: { servername: server.host },
   });
   // A connection that drops emits 'error'; the pending command rejects too, which is where we handle it.

@@ -83,6 +83,14 @@ describe.skipIf(!hasDovecot).each(testDialects())('rapport account, sync and sen
     expect(listed[0].status).toMatchObject({ state: 'ok', last_error: null });
     expect((await rp('account', 'ls')).stdout).toMatch(/ok/);
 
+    // The daily digest goes out through the account too.
+    const digest = await rp('digest', '--send', '--to', 'me@acme.example', '--now', LATER, '--json');
+    expect(digest.code, digest.stderr).toBe(0);
+    expect(json(digest)).toMatchObject({ sent_to: 'me@acme.example' });
+    const digestMail = await simpleParser(smtp.received.at(-1)!.raw);
+    expect(digestMail.subject).toBe(json(digest).subject);
+    expect(digestMail.from?.text).toBe('me@acme.example');
+
     if (!process.env.RAPPORT_SECRET) expect(statSync(join(data, 'mail.key')).mode & 0o777).toBe(0o600);
     const password = Buffer.from(dovecot.password);
     for (const file of filesUnder(data)) expect(readFileSync(file).includes(password), file).toBe(false);

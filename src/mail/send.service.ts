@@ -145,3 +145,24 @@ export async function sendMessage(db: Db, ws: Workspace, key: MailKey, input: Se
     .executeTakeFirstOrThrow();
   return { message_id: messageId, interaction_id: stored.id, thread_id: stored.thread_id, to: contact.email, subject, appended_to_sent: appended };
 }
+
+/**
+ * Sends a notice of Rapport itself (the daily digest) from the workspace's first mail account.
+ * Not a message to a contact: nothing is recorded. Returns null when the workspace has no
+ * account (the caller then keeps the message as a file).
+ * @throws unavailable (the SMTP server refused or could not be reached).
+ */
+export async function sendNotice(db: Db, ws: Workspace, key: () => MailKey, notice: { to: string; subject: string; text: string }, now: number): Promise<{ from: string; message_id: string } | null> {
+  const [row] = await listAccountRows(db.kysely, ws.id);
+  if (!row) return null;
+  const secrets = secretsOf(row, key());
+  const transport = smtpTransport(secrets.smtp, secrets.password);
+  try {
+    const info = await transport.sendMail({ from: row.address, to: notice.to, subject: notice.subject, text: notice.text, date: new Date(now) });
+    return { from: row.address, message_id: info.messageId };
+  } catch (error) {
+    throw new AppError('unavailable', `sending failed: ${describeFailure(stepOfError(error), secrets.smtp, error)}`);
+  } finally {
+    transport.close();
+  }
+}

@@ -51,7 +51,7 @@ export interface SyncProgress {
 
 export interface SyncOptions {
   onProgress?: (p: SyncProgress) => void;
-  /** Messages downloaded and imported per batch (default 200). */
+  /** Messages downloaded and imported per batch (default 500, the import's transaction size). */
   batchSize?: number;
   /** Reconnections per folder after a lost connection (default 4). */
   retries?: number;
@@ -155,7 +155,7 @@ async function syncFolder(run: Run, client: ImapFlow, folder: MailFolderRow): Pr
       run.stats.duplicates += skipped;
       read += skipped;
 
-      const batchSize = options.batchSize ?? 200;
+      const batchSize = options.batchSize ?? 500;
       for (let j = 0; j < wanted.length; j += batchSize) {
         const batch = wanted.slice(j, j + batchSize);
         const messages: { uid: number; raw: Uint8Array; date: number | null }[] = [];

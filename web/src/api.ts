@@ -19,9 +19,12 @@ import type { CoachReport } from '../../src/coach/coach.js';
 import type { ImportJob } from '../../src/import/import-jobs.service.js';
 import type { Commitment } from '../../src/commitments/commitments.schema.js';
 import type { HealthPoint, Reports } from '../../src/reports/reports.schema.js';
+import type { ConnectionTest, MailAccount, MailAccountInput, SendInput, SentMessage, SyncSummarySchema } from '../../src/mail/mail.schema.js';
 
 export type { ImportJob, ApiToken, Invitation, Webhook, Suggestion, Commitment, Contact, ContactHealth, Fact, HealthPoint, HealthStatus, Interaction, Member, OpenWait, Reports, Role, Stage, Workspace, WorkspaceSettings };
 export type Session = SessionInfo;
+export type { ConnectionTest, MailAccount, SentMessage };
+export type SyncSummary = z.infer<typeof SyncSummarySchema>;
 
 export const API = '/api/v1';
 export const CSRF_COOKIE = 'rapport_csrf';
@@ -189,6 +192,12 @@ export const api = {
   createWebhook: (b: WebhookInput) => request<Webhook>('POST', '/webhooks', b),
   deleteWebhook: (id: string) => request<void>('DELETE', `/webhooks/${enc(id)}`),
   reports: () => request<Reports>('GET', '/reports'),
+  mailAccounts: () => request<MailAccount[]>('GET', '/accounts'),
+  addMailAccount: (b: MailAccountInput) => request<MailAccount>('POST', '/accounts', b),
+  removeMailAccount: (id: string) => request<MailAccount>('DELETE', `/accounts/${enc(id)}`),
+  testMailAccount: (id: string) => request<ConnectionTest>('POST', `/accounts/${enc(id)}/test`),
+  syncMailAccount: (id: string) => request<SyncSummary>('POST', `/accounts/${enc(id)}/sync`),
+  sendMessage: (b: SendInput) => request<SentMessage>('POST', '/messages', b),
 };
 
 /** Downloads of every contact: plain links, the session cookie authenticates them. */

@@ -21,13 +21,16 @@ export function registerServeCommands(program: Command): void {
     .option('--trust-proxy <proxies>', 'behind a reverse proxy: believe X-Forwarded-For from these addresses (loopback, 10.0.0.0/8, …)')
     .action(async (opts: ServeOptions, command: Command) => {
       await withDb(command, async (ctx) => {
-        const [{ buildServer }, { readEnv }, { listWorkspaces }, { countUsers }, { startDailyRescore }] = await Promise.all([
+        const [{ buildServer }, { readEnv }, { listWorkspaces }, { countUsers }, { startDailyRescore }, { startMailWorker }, { loadMailKey }] = await Promise.all([
           import('../../http/server.js'),
           import('../../config.js'),
           import('../../workspaces/workspaces.service.js'),
           import('../../auth/auth.repo.js'),
           import('../../health/health.scheduler.js'),
+          import('../../mail/mail.worker.js'),
+          import('../../mail/secret-box.js'),
         ]);
+        const mailKeySource = { secret: readEnv().RAPPORT_SECRET, dataDir: ctx.globals.data ?? readEnv().RAPPORT_DATA };
         // With --now the clock starts at that instant and runs on (demos, reproducible runs).
         const offset = ctx.now - Date.now();
         const now = Math.abs(offset) < 1000 ? Date.now : () => Date.now() + offset;
@@ -38,6 +41,7 @@ export function registerServeCommands(program: Command): void {
           secureCookies: !!opts.secureCookies,
           trustProxy: opts.trustProxy,
           webhookWorker: true,
+          mailKeySource,
         });
         const port = opts.port ?? readEnv().PORT ?? 4321;
         await app.listen({ port, host: opts.host });
@@ -56,11 +60,19 @@ export function registerServeCommands(program: Command): void {
         process.stderr.write(`${lines.join('\n')}\n`);
         // Health ages by the day even without new mail: rescore each workspace once per local day.
         const stopRescore = startDailyRescore(ctx.db, { now, onError: (error) => app.log.error(error) });
+        // Mail accounts stay current: IDLE on INBOX, a full sync every few minutes. Only the
+        // message is logged: errors of the mail libraries are not ours to vouch for.
+        let mailKey: ReturnType<typeof loadMailKey> | undefined;
+        const stopMail = startMailWorker(ctx.db, {
+          key: () => (mailKey ??= loadMailKey(mailKeySource)),
+          now,
+          onError: (error) => app.log.error(`mail sync: ${(error as Error).message ?? String(error)}`),
+        });
         await new Promise<void>((resolve) => {
           const stop = () => {
             process.off('SIGINT', stop);
             process.off('SIGTERM', stop);
-            stopRescore()
+            Promise.all([stopRescore(), stopMail()])
               .then(() => app.close())
               .then(() => resolve(), () => resolve());
           };

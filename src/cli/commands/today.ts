@@ -109,7 +109,7 @@ export function registerTodayCommands(program: Command): void {
     .description("the day's top items, on the terminal or (--send) as an e-mail")
     .option('--limit <n>', 'at most this many (default 10)', intOption('--limit'))
     .option('--member <email>', "the member whose digest it is (their contacts and unowned ones)")
-    .option('--send', 'write the digest as an e-mail (.eml in <data>/outbox until a mail account is set up)')
+    .option('--send', 'send the digest from the mail account (without one: an .eml in <data>/outbox)')
     .option('--to <address>', 'recipient (default: --member)')
     .option('--out <file>', 'where to write the .eml')
     .action(async (opts: { limit?: number; member?: string; send?: boolean; to?: string; out?: string }, command: Command) => {
@@ -120,6 +120,17 @@ export function registerTodayCommands(program: Command): void {
         if (!opts.send) {
           emit(ctx, { subject: digest.subject, items }, () => `${digest.subject}\n\n${digest.text}`);
           return;
+        }
+        const to = opts.to ?? opts.member;
+        if (to) {
+          const [{ sendNotice }, { loadMailKey }, { readEnv }] = await Promise.all([import('../../mail/send.service.js'), import('../../mail/secret-box.js'), import('../../config.js')]);
+          // The key only when an account exists: a digest without one creates no key file.
+          const key = () => loadMailKey({ secret: readEnv().RAPPORT_SECRET, dataDir: ctx.globals.data ?? readEnv().RAPPORT_DATA });
+          const sent = await sendNotice(ctx.db, ctx.ws, key, { to, subject: digest.subject, text: digest.text }, ctx.now);
+          if (sent) {
+            emit(ctx, { subject: digest.subject, items, sent_to: to, message_id: sent.message_id }, () => `Digest sent to ${to} from ${sent.from} (${items.length} item${items.length === 1 ? '' : 's'}).`);
+            return;
+          }
         }
         const file = await writeDigestEml(ctx, digest, opts);
         emit(ctx, { subject: digest.subject, items, file }, () => `Digest written to ${file} (${items.length} item${items.length === 1 ? '' : 's'}).`);
@@ -169,7 +180,7 @@ async function writeDigestEml(ctx: WorkspaceContext, digest: { subject: string; 
   const to = opts.to ?? opts.member;
   if (!to) throw new UsageError('digest --send needs --to ADDRESS or --member EMAIL');
   const from = ctx.ws.settings.own_addresses[0] ?? `rapport@${ctx.ws.settings.own_domains[0] ?? 'localhost'}`;
-  // Until the live mail issue brings SMTP, the stream transport builds the exact message that would be sent.
+  // Without a mail account, the stream transport builds the exact message that would be sent.
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'crlf' });
   const info = await transport.sendMail({ from, to, subject: digest.subject, text: digest.text, date: new Date(ctx.now) });
   const day = new Date(ctx.now).toISOString().slice(0, 10);

@@ -11,6 +11,7 @@ import { FactsPanel } from '../components/contact/FactsPanel';
 import { HealthPanel } from '../components/contact/HealthPanel';
 import { HealthTrend } from '../components/contact/HealthTrend';
 import { Timeline } from '../components/contact/Timeline';
+import { Composer } from '../components/Composer';
 import { type CardAction, SuggestionCard } from '../components/SuggestionCard';
 import { formatDate, PageHeader, QueryState } from '../components/ui';
 
@@ -41,6 +42,12 @@ export default function ContactPage() {
             <FactsPanel contactId={id} />
           </div>
           <CoachPanel contactId={id} email={contact.data.email} />
+          {contact.data.email && (
+            <section className="card" aria-labelledby="write-h">
+              <h2 id="write-h">Write to {contact.data.name}</h2>
+              <Composer contactId={id} />
+            </section>
+          )}
           <section className="card" aria-labelledby="timeline-h">
             <h2 id="timeline-h">Timeline</h2>
             <QueryState isPending={timeline.isPending} error={timeline.error}>

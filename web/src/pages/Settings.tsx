@@ -1,11 +1,12 @@
 /**
  * Settings: workspace (addresses, hours, competitors, SLA targets, weights), members and
- * roles, API tokens, webhooks, and an import.
+ * roles, mail accounts, API tokens, webhooks, and an import.
  */
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api';
 import { useSession } from '../components/AppLayout';
 import { ImportPanel } from '../components/ImportPanel';
+import { MailAccountsSection } from '../components/settings/MailAccountsSection';
 import { MembersSection } from '../components/settings/MembersSection';
 import { TokensSection, WebhooksSection } from '../components/settings/TokensSection';
 import { WorkspaceSettingsForm } from '../components/settings/WorkspaceSettingsForm';
@@ -26,6 +27,7 @@ export default function Settings() {
         <MembersSection myId={session.data?.user.id ?? ''} canManage={isAdmin} />
         {isAdmin && <TokensSection />}
       </div>
+      <MailAccountsSection canManage={isAdmin} />
       {isAdmin && <WebhooksSection />}
       <section className="card">
         <ImportPanel />

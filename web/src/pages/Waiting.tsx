@@ -6,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, type OpenWait } from '../api';
+import { Composer } from '../components/Composer';
 import { duration, formatDateTime, PageHeader, QueryState } from '../components/ui';
 
 export default function Waiting() {
@@ -57,13 +58,18 @@ function useSeen<T extends Element>() {
 
 function WaitRow({ w }: { w: OpenWait }) {
   const { ref, seen } = useSeen<HTMLTableRowElement>();
+  const [isReplying, setReplying] = useState(false);
   const health = useQuery({ queryKey: ['health', w.contact.id], queryFn: () => api.health(w.contact.id), staleTime: 60_000, enabled: seen });
   const mentions = health.data?.metrics.competitor_mentions_90d ?? 0;
   const isHot = w.nudges > 0 || mentions > 0;
   return (
+    <>
     <tr ref={ref} className={isHot ? 'highlight-row' : undefined}>
       <td>
-        <Link to={`/contacts/${w.contact.id}`}>{w.contact.name || w.contact.email}</Link>
+        <Link to={`/contacts/${w.contact.id}`}>{w.contact.name || w.contact.email}</Link>{' '}
+        <button type="button" className="btn small" aria-expanded={isReplying} onClick={() => setReplying(!isReplying)} aria-label={`Reply to ${w.contact.name || w.contact.email}`}>
+          Reply
+        </button>
       </td>
       <td>{w.subject ?? <span className="muted">(no subject)</span>}</td>
       <td title={`since ${formatDateTime(w.since)}`}>{duration(w.wait_s)}</td>
@@ -75,5 +81,13 @@ function WaitRow({ w }: { w: OpenWait }) {
         </div>
       </td>
     </tr>
+    {isReplying && (
+      <tr>
+        <td colSpan={5}>
+          <Composer contactId={w.contact.id} threadId={w.thread_id} subject={w.subject} onSent={() => setReplying(false)} />
+        </td>
+      </tr>
+    )}
+    </>
   );
 }
