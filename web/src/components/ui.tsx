@@ -1,7 +1,15 @@
 /** Small shared pieces: page header, query states and formatting. */
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
+
+/** The browser tab names the page: "Contacts · Rapport". */
+export function usePageTitle(title: string) {
+  useEffect(() => {
+    document.title = title ? `${title} · Rapport` : 'Rapport';
+  }, [title]);
+}
 
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  usePageTitle(title);
   return (
     <header className="page-header">
       <h1>{title}</h1>
