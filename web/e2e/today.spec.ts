@@ -125,7 +125,7 @@ test('Contacts: add a contact, an empty search says so, Enter on a focused row o
 
   await page.getByLabel('Search').fill('zzzz-nobody');
   await expect(page.getByText('No contact matches "zzzz-nobody".')).toBeVisible();
-  await page.getByRole('button', { name: 'Clear the filters' }).click();
+  await page.getByRole('button', { name: 'Show every contact' }).click();
 
   await page.getByRole('button', { name: 'Add contact' }).click();
   const add = page.getByRole('form', { name: 'Add a contact' });
@@ -191,4 +191,16 @@ test('Contact: log a call with behaviours, add and keep a commitment, edit the p
   await expect(page.getByRole('form', { name: 'Log an interaction' })).toBeVisible();
   await expectNoHorizontalScroll(page);
   await screenshot(page, 'phone-contact-forms');
+});
+
+test('Waiting on you shows business time in business days and hours, and fits a phone', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await signInAsDana(page);
+  await page.goto('/waiting');
+  await expect(page.getByRole('columnheader', { name: 'Business time (days of 8 h)' })).toBeVisible();
+  await expect(page).toHaveTitle('Waiting on you · Rapport');
+  // The demo's oldest waits are weeks of business days: "23 d 5 h", not wall-clock days.
+  await expect(page.getByRole('row').nth(1).getByRole('cell').nth(3)).toHaveText(/^\d+ d( \d+ h)?$/);
+  await expectNoHorizontalScroll(page);
+  await expectAccessible(page, 'waiting (demo)');
 });

@@ -105,7 +105,7 @@ export default function Contacts() {
         {rows.length === 0 && (
           <p className="empty">
             {f.q ? `No contact matches "${f.q}".` : 'No contact matches these filters.'}{' '}
-            <button type="button" className="btn small ghost" onClick={() => setF(EMPTY_FILTER)}>Clear the filters</button>
+            <button type="button" className="btn small ghost" onClick={() => setF(EMPTY_FILTER)}>Show every contact</button>
           </p>
         )}
       </QueryState>
