@@ -204,3 +204,19 @@ test('Waiting on you shows business time in business days and hours, and fits a 
   await expectNoHorizontalScroll(page);
   await expectAccessible(page, 'waiting (demo)');
 });
+
+test('switching workspaces shows the other workspace and comes back', async ({ page }) => {
+  rapport('demo', '--contacts', '20', '--slug', 'day-second');
+  rapport('--workspace', 'day-second', 'user', 'create', DAY_USER.email, '--role', 'member', '--password-env', 'RAPPORT_E2E_DAY_PASSWORD');
+  await signInAsDana(page);
+  const switcher = page.getByLabel('Workspace', { exact: true });
+  await expect(switcher).toHaveValue('day-demo');
+  await switcher.selectOption('day-second');
+  await expect(page.getByRole('heading', { name: 'Today', level: 1 })).toBeVisible();
+  await page.getByRole('link', { name: 'Contacts' }).click();
+  await expect(page.getByTestId('contact-count')).toHaveText('20 contacts');
+  await page.getByLabel('Workspace', { exact: true }).selectOption('day-demo');
+  await page.getByRole('link', { name: 'Contacts' }).click();
+  await expect(page.getByTestId('contact-count')).toHaveText('301 contacts');
+  await expectAccessible(page, 'workspace switcher');
+});
