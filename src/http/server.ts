@@ -4,7 +4,8 @@
  * app from web/dist with an SPA fallback. `buildServer` does not listen, so tests use inject.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -166,7 +167,7 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
     { prefix: '/api/v1' },
   );
 
-  registerWebApp(app, options.webDist === undefined ? resolve('web/dist') : options.webDist);
+  registerWebApp(app, options.webDist === undefined ? DEFAULT_WEB_DIST : options.webDist);
 
   if (options.webhookWorker) {
     const stop = startDeliveryWorker(db.kysely, { now, allowPrivate: !!options.allowPrivateWebhooks, send: options.webhookSender, onError: (e) => app.log.error(e) });
@@ -174,6 +175,12 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
   }
   return app;
 }
+
+/**
+ * The built web app of this package: found from this file (src/http or dist/http), not from
+ * the working folder, so that `rapport serve` serves it wherever it is started.
+ */
+export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** The web app with an SPA fallback: unknown non-API GETs get index.html; unknown API paths a 404 problem. */
 function registerWebApp(app: FastifyInstance, dir: string | null) {

@@ -116,3 +116,107 @@ test('Today fits a 375 px phone and passes axe with the snooze choices open', as
   await expectAccessible(page, 'today on a phone');
   await screenshot(page, 'phone-today-plan');
 });
+
+test('Contacts: add a contact, an empty search says so, Enter on a focused row opens the contact', async ({ page }) => {
+  await signInAsDana(page);
+  await page.getByRole('link', { name: 'Contacts' }).click();
+  await expect(page.getByTestId('contact-count')).toHaveText(/^\d+ contacts$/);
+  await expect(page).toHaveTitle('Contacts · Rapport');
+
+  await page.getByLabel('Search').fill('zzzz-nobody');
+  await expect(page.getByText('No contact matches "zzzz-nobody".')).toBeVisible();
+  await page.getByRole('button', { name: 'Show every contact' }).click();
+
+  await page.getByRole('button', { name: 'Add contact' }).click();
+  const add = page.getByRole('form', { name: 'Add a contact' });
+  await add.getByLabel('Email').fill('not an address');
+  await add.getByLabel('Keep in touch every (days)').fill('two weeks');
+  await add.getByRole('button', { name: 'Add contact' }).click();
+  await expect(add.getByText('Enter an email address like ada@example.com.')).toBeVisible();
+  await expect(add.getByText('Enter a whole number of days from 1 to 3650, or leave it empty.')).toBeVisible();
+  await add.getByLabel('Email').fill('grace@hopper.test');
+  await add.getByLabel('Name', { exact: true }).fill('Grace Hopper');
+  await add.getByLabel('Tags (comma-separated)').fill('navy, compilers');
+  await add.getByLabel('Keep in touch every (days)').fill('14');
+  await add.getByRole('button', { name: 'Add contact' }).click();
+  await expect(page.getByRole('heading', { name: 'Grace Hopper', level: 1 })).toBeVisible();
+  await expect(page.getByText('every 14 days')).toBeVisible();
+
+  await page.getByRole('link', { name: 'Contacts' }).click();
+  await page.getByLabel('Search').fill('grace@hopper');
+  const row = page.getByRole('row').filter({ hasText: 'Grace Hopper' });
+  await row.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Grace Hopper', level: 1 })).toBeVisible();
+  await expectAccessible(page, 'contact (new)');
+});
+
+test('Contact: log a call with behaviours, add and keep a commitment, edit the profile; fits a phone', async ({ page }) => {
+  await signInAsDana(page);
+  await page.getByRole('link', { name: 'Contacts' }).click();
+  await page.getByLabel('Search').fill('grace@hopper');
+  await page.getByRole('link', { name: 'Grace Hopper' }).click();
+  await expect(page.getByRole('heading', { name: 'Grace Hopper', level: 1 })).toBeVisible();
+
+  const log = page.getByRole('form', { name: 'Log an interaction' });
+  await log.getByLabel('What').selectOption('call');
+  await log.getByLabel('Notes').fill('Asked how the new compiler is going; congratulated her on the award.');
+  await log.getByLabel('interest').check();
+  await log.getByLabel('compliment').check();
+  await log.getByRole('button', { name: 'Log call' }).click();
+  await expect(log.getByRole('status')).toHaveText('Logged call (compliment, interest).');
+  await expect(page.getByRole('region', { name: 'Timeline' }).getByText(/new compiler/)).toBeVisible();
+
+  const promises = page.getByRole('form', { name: 'Add a commitment' });
+  await promises.getByRole('button', { name: 'Add commitment' }).click();
+  await expect(promises.getByText('Say what you promised.')).toBeVisible();
+  await promises.getByLabel('Promise').fill('Send the COBOL notes');
+  const due = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+  await promises.getByLabel('Due').fill(due);
+  await promises.getByRole('button', { name: 'Add commitment' }).click();
+  await expect(page.getByRole('button', { name: 'Mark kept: Send the COBOL notes' })).toBeVisible();
+  await page.getByRole('button', { name: 'Mark kept: Send the COBOL notes' }).click();
+  await expect(promises.getByRole('status')).toHaveText('Kept: Send the COBOL notes, in time.');
+  await expect(page.getByRole('button', { name: 'Mark kept: Send the COBOL notes' })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Edit contact' }).click();
+  await page.getByRole('form', { name: 'Edit contact' }).getByLabel('Company').fill('US Navy');
+  await page.getByRole('button', { name: 'Save contact' }).click();
+  await expect(page.getByRole('region', { name: 'Profile' }).getByText('US Navy')).toBeVisible();
+  await expectAccessible(page, 'contact with forms');
+
+  // A phone opens the page at its width (charts are drawn for the width they load at).
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.reload();
+  await expect(page.getByRole('form', { name: 'Log an interaction' })).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  await screenshot(page, 'phone-contact-forms');
+});
+
+test('Waiting on you shows business time in business days and hours, and fits a phone', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await signInAsDana(page);
+  await page.goto('/waiting');
+  await expect(page.getByRole('columnheader', { name: 'Business time (days of 8 h)' })).toBeVisible();
+  await expect(page).toHaveTitle('Waiting on you · Rapport');
+  // The demo's oldest waits are weeks of business days: "23 d 5 h", not wall-clock days.
+  await expect(page.getByRole('row').nth(1).getByRole('cell').nth(3)).toHaveText(/^\d+ d( \d+ h)?$/);
+  await expectNoHorizontalScroll(page);
+  await expectAccessible(page, 'waiting (demo)');
+});
+
+test('switching workspaces shows the other workspace and comes back', async ({ page }) => {
+  rapport('demo', '--contacts', '20', '--slug', 'day-second');
+  rapport('--workspace', 'day-second', 'user', 'create', DAY_USER.email, '--role', 'member', '--password-env', 'RAPPORT_E2E_DAY_PASSWORD');
+  await signInAsDana(page);
+  const switcher = page.getByLabel('Workspace', { exact: true });
+  await expect(switcher).toHaveValue('day-demo');
+  await switcher.selectOption('day-second');
+  await expect(page.getByRole('heading', { name: 'Today', level: 1 })).toBeVisible();
+  await page.getByRole('link', { name: 'Contacts' }).click();
+  await expect(page.getByTestId('contact-count')).toHaveText('20 contacts');
+  await page.getByLabel('Workspace', { exact: true }).selectOption('day-demo');
+  await page.getByRole('link', { name: 'Contacts' }).click();
+  await expect(page.getByTestId('contact-count')).toHaveText('301 contacts');
+  await expectAccessible(page, 'workspace switcher');
+});

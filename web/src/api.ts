@@ -163,7 +163,9 @@ export const api = {
     request<Fact>('POST', `/contacts/${enc(id)}/facts`, b),
   timeline: (id: string) => listAll<Interaction>(`/contacts/${enc(id)}/timeline`, {}, 200),
   commitments: (contactId?: string) => listAll<Commitment>('/commitments', { contact: contactId }),
-  logInteraction: (b: LogInteractionInput) => request<Interaction>('POST', '/interactions', b),
+  addCommitment: (b: { contact: string; text: string; due_at: string }) => request<Commitment>('POST', '/commitments', b),
+  completeCommitment: (id: string) => request<Commitment>('POST', `/commitments/${enc(id)}/done`, {}),
+  logInteraction: (b: Omit<LogInteractionInput, 'at'> & { at?: number | string }) => request<Interaction>('POST', '/interactions', b),
 
   waiting: () => listAll<OpenWait>('/waiting'),
   // Today is the day's plan (about 10 items); "show all" asks for every open suggestion.

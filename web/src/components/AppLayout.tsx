@@ -57,6 +57,7 @@ export function AppLayout() {
           <span className="logo" aria-hidden="true">◆</span> Rapport
         </div>
         <p className="workspace-name">{session.data.workspace.name}</p>
+        {session.data.memberships.length > 1 && <WorkspaceSwitcher current={session.data.workspace.slug} memberships={session.data.memberships} />}
         <ul>
           {NAV.map((item) => (
             <li key={item.to}>
@@ -76,6 +77,35 @@ export function AppLayout() {
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>
+    </div>
+  );
+}
+
+/** Switch the session to another workspace of the user's: every cached page belongs to the old one. */
+function WorkspaceSwitcher({ current, memberships }: { current: string; memberships: { slug: string; name: string }[] }) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [error, setError] = useState('');
+  const change = async (slug: string) => {
+    setError('');
+    try {
+      const session = await api.switchWorkspace(slug);
+      queryClient.clear();
+      queryClient.setQueryData(['session'], session);
+      navigate('/today');
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <div className="workspace-switch">
+      <label htmlFor="workspace-switch">Workspace</label>
+      <select id="workspace-switch" value={current} onChange={(e) => void change(e.target.value)}>
+        {memberships.map((m) => (
+          <option key={m.slug} value={m.slug}>{memberships.filter((o) => o.name === m.name).length > 1 ? `${m.name} (${m.slug})` : m.name}</option>
+        ))}
+      </select>
+      {error && <p className="error" role="alert">{error}</p>}
     </div>
   );
 }

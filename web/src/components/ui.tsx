@@ -1,7 +1,15 @@
 /** Small shared pieces: page header, query states and formatting. */
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
+
+/** The browser tab names the page: "Contacts · Rapport". */
+export function usePageTitle(title: string) {
+  useEffect(() => {
+    document.title = title ? `${title} · Rapport` : 'Rapport';
+  }, [title]);
+}
 
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  usePageTitle(title);
   return (
     <header className="page-header">
       <h1>{title}</h1>
@@ -28,6 +36,26 @@ export function duration(seconds: number | null | undefined): string {
   if (h > 0) return m ? `${h} h ${m} min` : `${h} h`;
   if (m > 0) return `${m} min`;
   return `${s} s`;
+}
+
+/**
+ * Business time in business days and hours: 59.9 business days of 8 hours read "59 d 7 h",
+ * where a wall-clock reading of the same seconds would say "19 d 23 h".
+ */
+export function businessDuration(seconds: number | null | undefined, businessDaySeconds: number | null | undefined): string {
+  if (seconds == null) return '—';
+  if (!businessDaySeconds || businessDaySeconds <= 0) return duration(seconds);
+  const days = Math.floor(seconds / businessDaySeconds);
+  const hours = Math.floor((seconds - days * businessDaySeconds) / 3600);
+  if (days > 0) return hours ? `${days} d ${hours} h` : `${days} d`;
+  return duration(seconds);
+}
+
+/** Length of a business day in seconds, from business hours "09:00"–"17:00". */
+export function businessDaySeconds(hours: { start: string; end: string } | undefined): number | null {
+  if (!hours) return null;
+  const s = (t: string) => Number(t.slice(0, 2)) * 3600 + Number(t.slice(3, 5)) * 60;
+  return s(hours.end) - s(hours.start);
 }
 
 const dateFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });

@@ -3,10 +3,14 @@
  * give/ask ledger, facts and commitments, suggestions, the draft coach and the timeline.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useParams } from 'react-router';
 import { api, type Contact } from '../api';
 import { AttentionPanel, LedgerPanel } from '../components/contact/AttentionPanel';
 import { CoachPanel } from '../components/contact/CoachPanel';
+import { ContactForm } from '../components/ContactForm';
+import { CommitmentsPanel } from '../components/contact/CommitmentsPanel';
+import { LogPanel } from '../components/contact/LogPanel';
 import { FactsPanel } from '../components/contact/FactsPanel';
 import { HealthPanel } from '../components/contact/HealthPanel';
 import { HealthTrend } from '../components/contact/HealthTrend';
@@ -20,16 +24,24 @@ export default function ContactPage() {
   const contact = useQuery({ queryKey: ['contact', id], queryFn: () => api.contact(id) });
   const health = useQuery({ queryKey: ['health', id], queryFn: () => api.health(id) });
   const timeline = useQuery({ queryKey: ['timeline', id], queryFn: () => api.timeline(id) });
+  const [editing, setEditing] = useState(false);
   return (
     <QueryState isPending={contact.isPending} error={contact.error}>
       {contact.data && (
         <div className="stack" style={{ gap: '1rem' }}>
-          <PageHeader title={contact.data.name} />
+          <PageHeader title={contact.data.name}>
+            <button type="button" className="btn small" onClick={() => setEditing(!editing)} aria-expanded={editing}>Edit contact</button>
+          </PageHeader>
+          {editing && <ContactForm contact={contact.data} onDone={() => setEditing(false)} onCancel={() => setEditing(false)} />}
           <div className="grid two">
             <Profile c={contact.data} />
             {health.data ? <HealthPanel health={health.data} /> : <QueryState isPending={health.isPending} error={health.error}>{null}</QueryState>}
           </div>
           <ContactSuggestions contactId={id} />
+          <div className="grid two">
+            <LogPanel contactId={id} />
+            <CommitmentsPanel contactId={id} />
+          </div>
           <div className="grid two">
             <section className="card stack" aria-labelledby="trend-h">
               <h2 id="trend-h">Health trend</h2>

@@ -7,11 +7,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { CONTACT_PAGE_MAX, STAGES, STATUSES } from '../../../src/contacts/contacts.schema.js';
 import { api, EXPORTS, type Contact } from '../api';
 import { allTags, EMPTY_FILTER, filterContacts, indexContacts, type SortKey, sortContacts } from '../components/contact-filter';
 import { HealthBadge, statusLabel } from '../components/HealthBadge';
+import { ContactForm } from '../components/ContactForm';
 import { daysAgo, PageHeader, QueryState } from '../components/ui';
 
 const ROW_HEIGHT = 48;
@@ -30,13 +31,17 @@ export default function Contacts() {
   const sortBy = (sort: SortKey) => setF({ ...f, sort, descending: f.sort === sort ? !f.descending : false });
   const ariaSort = (k: SortKey) => (f.sort === k ? (f.descending ? 'descending' : 'ascending') : 'none');
   const total = contacts.data?.length ?? 0;
+  const [adding, setAdding] = useState(false);
+  const navigate = useNavigate();
 
   return (
     <div>
       <PageHeader title="Contacts">
+        <button type="button" className="btn small primary" onClick={() => setAdding(true)} aria-expanded={adding}>Add contact</button>
         <a className="btn small" href={EXPORTS.csv} download>Export CSV</a>
         <a className="btn small" href={EXPORTS.vcard} download>Export vCard</a>
       </PageHeader>
+      {adding && <ContactForm onDone={(c) => navigate(`/contacts/${c.id}`)} onCancel={() => setAdding(false)} />}
       <search className="filters" aria-label="Filter contacts">
         <label>
           Search
@@ -97,12 +102,19 @@ export default function Contacts() {
           </div>
           <VirtualRows rows={rows} ownerName={ownerName} />
         </div>
+        {rows.length === 0 && (
+          <p className="empty">
+            {f.q ? `No contact matches "${f.q}".` : 'No contact matches these filters.'}{' '}
+            <button type="button" className="btn small ghost" onClick={() => setF(EMPTY_FILTER)}>Show every contact</button>
+          </p>
+        )}
       </QueryState>
     </div>
   );
 }
 
 function VirtualRows({ rows, ownerName }: { rows: Contact[]; ownerName: Map<string, string> }) {
+  const navigate = useNavigate();
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   return (
@@ -113,7 +125,20 @@ function VirtualRows({ rows, ownerName }: { rows: Contact[]; ownerName: Map<stri
           const c = rows[v.index];
           if (!c) return null;
           return (
-            <div key={c.id} className="vrow" role="row" aria-rowindex={v.index + 2} style={{ transform: `translateY(${v.start}px)` }}>
+            <div
+              key={c.id}
+              className="vrow clickable"
+              role="row"
+              tabIndex={0}
+              aria-rowindex={v.index + 2}
+              style={{ transform: `translateY(${v.start}px)` }}
+              onClick={(e) => {
+                if (!(e.target as HTMLElement).closest('a')) navigate(`/contacts/${c.id}`);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && e.target === e.currentTarget) navigate(`/contacts/${c.id}`);
+              }}
+            >
               <span role="cell" className="cell">
                 <Link to={`/contacts/${c.id}`}>{c.name}</Link>
                 <br />

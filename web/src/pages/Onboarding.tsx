@@ -13,11 +13,12 @@ import { BusinessHoursFields, browserTimeZone, timeZones } from '../components/B
 import { check, Field, type FieldErrors } from '../components/forms';
 import { ImportPanel } from '../components/ImportPanel';
 import { ThemeToggle } from '../components/ThemeToggle';
-import { errorText } from '../components/ui';
+import { errorText, usePageTitle } from '../components/ui';
 
 const STEPS = ['Workspace', 'Your data', 'Done'];
 
 export default function Onboarding() {
+  usePageTitle('Get started');
   const session = useSession();
   // Until the user moves on, the session decides (once it has loaded): someone signed in with
   // a workspace is here to bring data in.

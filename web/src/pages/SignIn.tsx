@@ -6,9 +6,10 @@ import { LoginSchema } from '../../../src/auth/auth.schema.js';
 import { api } from '../api';
 import { check, Field, type FieldErrors } from '../components/forms';
 import { ThemeToggle } from '../components/ThemeToggle';
-import { errorText } from '../components/ui';
+import { errorText, usePageTitle } from '../components/ui';
 
 export default function SignIn() {
+  usePageTitle('Sign in');
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState('');

@@ -24,10 +24,6 @@ export default function Today() {
   const listRef = useRef<HTMLUListElement>(null);
   const focusNext = useRef<number | null>(null);
 
-  useEffect(() => {
-    document.title = 'Today · Rapport';
-  }, []);
-
   const items = (today.data?.items ?? []).filter((s) => s.status === 'open');
   const total = today.data?.total ?? 0;
 

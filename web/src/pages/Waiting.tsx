@@ -7,10 +7,12 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, type OpenWait } from '../api';
 import { Composer } from '../components/Composer';
-import { duration, formatDateTime, PageHeader, QueryState } from '../components/ui';
+import { businessDaySeconds, businessDuration, duration, formatDateTime, PageHeader, QueryState } from '../components/ui';
 
 export default function Waiting() {
   const waiting = useQuery({ queryKey: ['waiting'], queryFn: api.waiting });
+  const settings = useQuery({ queryKey: ['settings'], queryFn: api.settings });
+  const dayS = businessDaySeconds(settings.data?.business_hours);
   const rows = useMemo(() => [...(waiting.data ?? [])].sort((a, b) => Date.parse(a.since) - Date.parse(b.since)), [waiting.data]);
   return (
     <div>
@@ -26,12 +28,12 @@ export default function Waiting() {
                 <th scope="col">Contact</th>
                 <th scope="col">Subject</th>
                 <th scope="col">Waiting</th>
-                <th scope="col">Business time</th>
+                <th scope="col">Business time{dayS ? ` (days of ${dayS / 3600} h)` : ''}</th>
                 <th scope="col">Signals</th>
               </tr>
             </thead>
             <tbody>
-              {rows.map((w) => <WaitRow key={`${w.thread_id}-${w.contact.id}`} w={w} />)}
+              {rows.map((w) => <WaitRow key={`${w.thread_id}-${w.contact.id}`} w={w} dayS={dayS} />)}
             </tbody>
           </table>
         </div>
@@ -56,7 +58,7 @@ function useSeen<T extends Element>() {
   return { ref, seen };
 }
 
-function WaitRow({ w }: { w: OpenWait }) {
+function WaitRow({ w, dayS }: { w: OpenWait; dayS: number | null }) {
   const { ref, seen } = useSeen<HTMLTableRowElement>();
   const [isReplying, setReplying] = useState(false);
   const health = useQuery({ queryKey: ['health', w.contact.id], queryFn: () => api.health(w.contact.id), staleTime: 60_000, enabled: seen });
@@ -73,7 +75,7 @@ function WaitRow({ w }: { w: OpenWait }) {
       </td>
       <td>{w.subject ?? <span className="muted">(no subject)</span>}</td>
       <td title={`since ${formatDateTime(w.since)}`}>{duration(w.wait_s)}</td>
-      <td>{duration(w.wait_business_s)}</td>
+      <td>{businessDuration(w.wait_business_s, dayS)}</td>
       <td>
         <div className="chips">
           {w.nudges > 0 && <span className="chip hl">nudged {w.nudges}×</span>}

@@ -4,12 +4,11 @@ import { useState } from 'react';
 import { FACT_KINDS, FactInputSchema } from '../../../../src/facts/facts.schema.js';
 import { api } from '../../api';
 import { check, Field, type FieldErrors } from '../forms';
-import { errorText, formatDate } from '../ui';
+import { errorText } from '../ui';
 
 export function FactsPanel({ contactId }: { contactId: string }) {
   const queryClient = useQueryClient();
   const facts = useQuery({ queryKey: ['facts', contactId], queryFn: () => api.facts(contactId) });
-  const commitments = useQuery({ queryKey: ['commitments', contactId], queryFn: () => api.commitments(contactId) });
   const [form, setForm] = useState({ kind: 'interest', text: '', date: '', yearly: false });
   const [errors, setErrors] = useState<FieldErrors>({});
   const add = useMutation({
@@ -25,7 +24,6 @@ export function FactsPanel({ contactId }: { contactId: string }) {
     setErrors(r.errors ?? {});
     if (r.data) add.mutate(r.data);
   };
-  const open = (commitments.data ?? []).filter((c) => c.status === 'open');
   return (
     <section className="card stack" aria-labelledby="facts-h">
       <h2 id="facts-h">Facts</h2>
@@ -49,12 +47,6 @@ export function FactsPanel({ contactId }: { contactId: string }) {
         {add.error && <p className="error" role="alert">{errorText(add.error)}</p>}
         <div><button className="btn" type="submit" disabled={add.isPending}>Add fact</button></div>
       </form>
-      <h3>Commitments</h3>
-      {open.length === 0 ? <p className="muted" style={{ margin: 0 }}>No open promises.</p> : (
-        <ul style={{ margin: 0, paddingLeft: '1.1rem' }}>
-          {open.map((c) => <li key={c.id}>{c.text} <span className="muted">· due {formatDate(c.due)}</span></li>)}
-        </ul>
-      )}
     </section>
   );
 }
