@@ -4,6 +4,7 @@ import { migration as importMigration } from './0002-import.js';
 import { migration as health } from './0003-health.js';
 import { migration as suggestions } from './0004-suggestions.js';
 import { migration as api } from './0005-api.js';
+import { migration as firstHour } from './0009-first-hour.js';
 
 /**
  * Every migration, in order. Names are versions: append new ones, never rename or edit one
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003-health': health,
   '0004-suggestions': suggestions,
   '0005-api': api,
+  '0009-first-hour': firstHour,
 };

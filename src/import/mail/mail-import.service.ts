@@ -375,6 +375,7 @@ function toInteractionRow(workspaceId: string, id: string, mail: ParsedMail, fil
     refs: JSON.stringify(mail.references.length > 0 ? mail.references : mail.refs),
     thread_id: null,
     attachments: JSON.stringify(mail.attachments),
+    addresses: JSON.stringify(mail.addresses),
     created_by: null,
     created_at: now,
   };
