@@ -10,6 +10,7 @@ import { json, runCli } from '../../../test/cli.js';
 import type { Db } from '../../db/database.js';
 import { createPostgresDatabaseUrl, createTestDb, testDialects } from '../../db/test-db.js';
 import { getContactHealth } from '../../health/health.service.js';
+import { bearer, setupApi } from '../../http/test-server.js';
 import { buildWorkspace } from '../../test/factories.js';
 import { importPaths } from '../import.service.js';
 import { changeOwnAddresses } from './rederive.service.js';
@@ -129,6 +130,27 @@ describe.each(testDialects())('changing own addresses on %s', (dialect) => {
     expect(await directions(db)).toEqual({ 'r1@client.example': 'in', 'r2@home.example': 'in', 'r3@home.example': 'in', 'r4@acme.example': 'out' });
     expect(await participants(db, 'r4@acme.example')).toEqual(['cc me@home.example', 'to bob@other.example']);
     expect(back.result.changed).toBe(3);
+  });
+});
+
+describe.each(testDialects())('PATCH /settings with new own addresses on %s', (dialect) => {
+  it('derives stored mail again, as the command line does', async () => {
+    const f = await setupApi(dialect);
+    try {
+      await importPaths(f.db, f.a, [join(dir, 'mail.mbox')], NOW);
+      expect((await directions(f.db))['r2@home.example']).toBe('in');
+      const res = await f.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/settings',
+        headers: bearer(f.tokens.admin),
+        payload: { own_addresses: ['me@acme.example', 'me@home.example'] },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().own_addresses).toEqual(['me@acme.example', 'me@home.example']);
+      expect((await directions(f.db))['r2@home.example']).toBe('out');
+    } finally {
+      await f.close();
+    }
   });
 });
 
