@@ -10,6 +10,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import {
+  appendFileSync,
   chmodSync,
   chownSync,
   copyFileSync,
@@ -152,13 +153,19 @@ function initdb(root: string, data: string, passwordFile: string, user: ServerUs
   });
 }
 
-function postgres(root: string, data: string, port: number, flags: string[], user: ServerUser | undefined): Promise<ChildProcess> {
+function postgres(root: string, data: string, port: number, flags: string[], user: ServerUser | undefined, logFile: string): Promise<ChildProcess> {
   return new Promise((done, fail) => {
     // The socket goes beside the data, so nothing is left in /tmp.
     const child = run(join(root, 'bin', 'postgres'), ['-D', data, '-p', String(port), '-k', data, '-c', 'listen_addresses=127.0.0.1', ...flags], user);
     let output = '';
     let isReady = false;
     child.stderr?.on('data', (d) => {
+      try {
+        appendFileSync(logFile, d);
+      } catch {
+        // The log is a diagnostic: never a reason to fail.
+      }
+      if (isReady) return;
       output += d;
       if (!isReady && output.includes('database system is ready to accept connections')) {
         isReady = true;
@@ -173,16 +180,18 @@ function postgres(root: string, data: string, port: number, flags: string[], use
 }
 
 /**
- * Starts PostgreSQL with its data in `dir`/data (`dir` must be reachable by the server's user:
- * see createServerFolder). With `persistent`, a cluster already initialised there is reused and
- * kept on stop (benchmark caches); otherwise it is created and deleted with the server. `flags`
- * are postgres settings (`-c name=value` pairs); `port` (default: a free one) lets a restarted
- * server come back where its clients expect it. Call `stop` before the process ends.
+ * Starts PostgreSQL with its data in `dir`/data (as root, `dir`'s parents must let the server's
+ * user through: see createServerFolder). With `persistent`, a cluster already initialised there
+ * is reused and kept on stop (benchmark caches); otherwise it is created and deleted with the
+ * server. `flags` are postgres settings (`-c name=value` pairs); `port` (default: a free one)
+ * lets a restarted server come back where its clients expect it. Its log goes to
+ * `dir`/postgres.log. Call `stop` before the process ends.
  * @throws PostgresStartError with initdb's or postgres's own output
  */
 export async function startEmbeddedPostgres(options: { dir: string; persistent: boolean; flags: string[]; port?: number }): Promise<EmbeddedPostgres> {
   const user = serverUser();
   mkdirSync(options.dir, { recursive: true });
+  if (user) chmodSync(options.dir, 0o755);
   if (user && !isReachableByOthers(options.dir)) {
     throw new PostgresStartError(`the postgres user cannot reach ${options.dir} (a parent folder is private); use a folder under /var/tmp`);
   }
@@ -202,7 +211,7 @@ export async function startEmbeddedPostgres(options: { dir: string; persistent: 
     }
   }
   const port = options.port ?? (await freePort());
-  const child = await postgres(root, data, port, options.flags, user);
+  const child = await postgres(root, data, port, options.flags, user, join(options.dir, 'postgres.log'));
   // A server left behind by a crashed run would hold its port and folder; a fast shutdown on exit.
   const killOnExit = () => child.kill('SIGQUIT');
   process.once('exit', killOnExit);

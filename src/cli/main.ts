@@ -2,6 +2,7 @@
  * The `rapport` command line (SPEC §8.1). Exit codes: 0 success, 1 failure with a one-line
  * message on stderr, 2 usage error. Each domain registers its commands from cli/commands.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerFoundationCommands } from './commands/foundation.js';
 import { registerFactCommands } from './commands/facts.js';
@@ -16,7 +17,9 @@ import { registerOpsCommands } from './commands/ops.js';
 import { registerMailCommands } from './commands/mail.js';
 
 export function buildProgram(): Command {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   const program = new Command('rapport')
+    .version(version, '-V, --version', 'print the version')
     .description('Relationship care: measure attentiveness, score relationship health, act on what matters today.')
     .option('--data <dir>', 'embedded database folder (env RAPPORT_DATA)', undefined)
     .option('--db <url>', 'database URL; postgres://… selects PostgreSQL (env DATABASE_URL)')
@@ -37,13 +40,15 @@ export function buildProgram(): Command {
   registerDemoCommands(program);
   registerOpsCommands(program);
   registerMailCommands(program);
-  for (const command of program.commands) applyExitOverride(command);
+  for (const command of program.commands) applyExitOverride(command, 'rapport');
   return program;
 }
 
-function applyExitOverride(command: Command) {
-  command.exitOverride();
-  for (const sub of command.commands) applyExitOverride(sub);
+/** Usage errors end with the help of the command that was mistyped, not the program's. */
+function applyExitOverride(command: Command, parent: string) {
+  const path = `${parent} ${command.name()}`;
+  command.exitOverride().showHelpAfterError(`(run \`${path} --help\` for usage)`);
+  for (const sub of command.commands) applyExitOverride(sub, path);
 }
 
 const USAGE_CODES = new Set([

@@ -1,6 +1,6 @@
 /**
- * `rapport settings set KEY VALUE`: the §4.7 parameters, business hours, time zone,
- * competitors, weights and SLA targets as people type them ("4h", "mon-fri 09:00-17:00",
+ * `rapport settings set KEY VALUE`: own addresses and domains, the metric parameters, business
+ * hours, time zone, competitors, weights and SLA targets as people type them ("4h", "mon-fri 09:00-17:00",
  * "Globex, Initech"). Turns one key and value into a settings patch; validation of the whole
  * result stays with updateWorkspaceSettings.
  */
@@ -9,7 +9,7 @@ import { parseBusinessHours } from '../workspaces/business-hours.js';
 import type { WorkspaceSettings } from '../workspaces/workspaces.schema.js';
 
 export const SETTING_KEYS = [
-  'nudge_gap', 'honeymoon_days', 'today_plan_size', 'time_zone', 'business_hours', 'include_lists', 'competitors', 'achievement_patterns',
+  'own_addresses', 'own_domains', 'nudge_gap', 'honeymoon_days', 'today_plan_size', 'time_zone', 'business_hours', 'include_lists', 'competitors', 'achievement_patterns',
   'weights.responsiveness', 'weights.attention', 'weights.care', 'weights.engagement', 'weights.reciprocity',
   'sla.default', 'sla.tag.TAG', 'sla.contact.CONTACT',
 ] as const;
@@ -24,6 +24,11 @@ export function parseDuration(text: string, where: string): number {
   const seconds = Math.round(Number(m[1]) * unit);
   if (seconds <= 0) throw new ValidationError(`${where}: the duration must be positive`);
   return seconds;
+}
+
+/** "a, b,,c" → ["a", "b", "c"], without repeats. */
+function listOf(value: string): string[] {
+  return [...new Set(value.split(',').map((item) => item.trim()).filter(Boolean))];
 }
 
 function parseNumber(text: string, where: string): number {
@@ -44,6 +49,14 @@ export async function settingPatch(
 ): Promise<Partial<WorkspaceSettings>> {
   const clear = /^(none|off|null|-)$/i.test(value.trim());
   switch (key) {
+    case 'own_addresses': {
+      const addresses = listOf(value).map((a) => a.toLowerCase());
+      const domain = addresses.find((a) => a.startsWith('@'));
+      if (domain) throw new ValidationError(`own_addresses: "${domain}" is a domain; set it with own_domains`);
+      return { own_addresses: addresses };
+    }
+    case 'own_domains':
+      return { own_domains: listOf(value).map((d) => d.replace(/^@/, '').toLowerCase()) };
     case 'nudge_gap':
     case 'nudge_gap_s':
       return { nudge_gap_s: parseDuration(value, key) };

@@ -22,6 +22,8 @@ export interface ImportOptions {
   map?: Record<string, string>;
   /** Parser threads for mail (0: on the main thread). */
   workers?: number;
+  /** Count mailing-list mail in metrics for this import, whatever the workspace's include_lists says. */
+  includeLists?: boolean;
   batchSize?: number;
   onProgress?: (path: string, p: ImportProgress) => void;
 }
@@ -123,7 +125,7 @@ export async function importPaths(db: Db, ws: Workspace, paths: string[], now: n
     let summary: ImportSummary;
     if (job.format === 'mbox' || job.format === 'eml' || job.format === 'maildir') {
       const source = job.format === 'mbox' ? await openMbox(job.path) : await openMessageFiles(job.path, job.format, job.isFolder);
-      const mailOptions: MailImportOptions = { workers: options.workers, batchSize: options.batchSize, onProgress };
+      const mailOptions: MailImportOptions = { workers: options.workers, includeLists: options.includeLists, batchSize: options.batchSize, onProgress };
       const result = await importMailSource(db, ws, source, now, mailOptions);
       if (!result.contactIds) touched = null;
       else if (touched) for (const c of result.contactIds) touched.add(c);

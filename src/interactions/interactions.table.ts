@@ -29,6 +29,12 @@ export interface InteractionsTable {
   thread_id: string | null;
   /** JSON {name, size}[] */
   attachments: Generated<string>;
+  /**
+   * Mail: JSON {role, email, name}[] of the sender (role from) and every recipient, own ones
+   * included, from which direction and counterparts are derived again when the own addresses
+   * change. Null for other kinds and for mail imported before it was kept.
+   */
+  addresses?: string | null;
   created_by: string | null;
   created_at: number;
 }

@@ -10,6 +10,8 @@ import { ConflictError } from '../errors.js';
 import { callerOf, type Caller } from '../http/auth.js';
 import { problems, type ApiApp, type RouteDeps } from '../http/routes.js';
 import { ROLES, Slug, WorkspaceSettingsSchema, type WorkspaceSettings } from './workspaces.schema.js';
+import { changeOwnAddresses } from '../import/mail/rederive.service.js';
+import { changesOwnAddresses } from './own-addresses.js';
 import { createWorkspace, updateWorkspaceSettings } from './workspaces.service.js';
 
 const WorkspaceSchema = z.object({ id: z.string(), slug: z.string(), name: z.string(), settings: WorkspaceSettingsSchema, created_at: z.string() });
@@ -73,7 +75,10 @@ export function workspacesRoutes(app: ApiApp, deps: RouteDeps) {
     const { workspace } = callerOf(request);
     const ifMatch = request.headers['if-match'];
     if (ifMatch && ifMatch !== '*' && ifMatch !== settingsEtag(workspace.settings)) throw new ConflictError('settings were changed by someone else: reload them and retry');
-    const updated = await updateWorkspaceSettings(db, workspace, request.body as Partial<WorkspaceSettings>, deps.now());
+    const patch = request.body as Partial<WorkspaceSettings>;
+    const updated = changesOwnAddresses(workspace.settings, patch)
+      ? (await changeOwnAddresses(deps.db, workspace, patch, deps.now())).workspace
+      : await updateWorkspaceSettings(db, workspace, patch, deps.now());
     reply.header('etag', settingsEtag(updated.settings));
     return updated.settings;
   });

@@ -1,6 +1,6 @@
 /** `rapport export vcard|csv [--out FILE]`: every contact, as vCard 4.0 or CSV, to stdout or a file. */
 import { Argument, type Command } from 'commander';
-import { emit, withWorkspace } from '../context.js';
+import { emit, globalsOf, withWorkspace } from '../context.js';
 
 export function registerExportCommands(program: Command): void {
   program
@@ -9,10 +9,14 @@ export function registerExportCommands(program: Command): void {
     .addArgument(new Argument('<format>', 'vcard or csv').choices(['vcard', 'csv']))
     .option('--out <file>', 'write to this file instead of stdout')
     .action(async (format: 'vcard' | 'csv', opts: { out?: string }, command: Command) => {
+      if (!opts.out && globalsOf(command).json) {
+        const { UsageError } = await import('../../errors.js');
+        // --json promises one JSON document; the export itself is vCard or CSV.
+        throw new UsageError(`export ${format} --json needs --out FILE: the export goes to the file and the JSON summary to stdout`);
+      }
       await withWorkspace(command, async (ctx) => {
         const { exportContacts } = await import('../../import/contacts/contacts-export.js');
         if (!opts.out) {
-          // The export itself is the output; --json has nothing to add on stdout.
           await exportContacts(ctx.db, ctx.ws, format, ctx.now, (chunk) => writeStdout(chunk));
           return;
         }

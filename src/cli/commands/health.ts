@@ -1,5 +1,6 @@
 /** `health`, `waiting`, `contact`, `rescore` and `settings`: the §4 metrics and §5 health. */
 import type { Command } from 'commander';
+import type { OwnAddressesResult } from '../../import/mail/rederive.service.js';
 import { emit, withWorkspace } from '../context.js';
 
 export function registerHealthCommands(program: Command): void {
@@ -99,7 +100,11 @@ export function registerHealthCommands(program: Command): void {
     });
   settings
     .command('set')
-    .description('change one setting: nudge_gap 4h, honeymoon_days 90, today_plan_size 10, time_zone Europe/Berlin, business_hours "mon-fri 09:00-17:00", competitors "A,B", achievement_patterns "opened a new branch,hit 1000 customers", weights.care 0.2, sla.default 8h, sla.tag.VIP 4h, sla.contact.ada@x.com 2h')
+    .description(
+      'change one setting: own_addresses "me@acme.example,me@gmail.com" and own_domains "acme.example" (stored mail is ' +
+        'derived again and every contact rescored), nudge_gap 4h, honeymoon_days 90, today_plan_size 10, time_zone Europe/Berlin, business_hours "mon-fri 09:00-17:00", ' +
+        'competitors "A,B", achievement_patterns "opened a new branch,hit 1000 customers", weights.care 0.2, sla.default 8h, sla.tag.VIP 4h, sla.contact.ada@x.com 2h',
+    )
     .argument('<key>')
     .argument('<value>')
     .action(async (key: string, value: string, _opts: unknown, command: Command) => {
@@ -110,8 +115,31 @@ export function registerHealthCommands(program: Command): void {
           import('../../contacts/contacts.service.js'),
         ]);
         const patch = await settingPatch(ctx.ws.settings, key, value, (ref) => resolveContactId(ctx.db.kysely, ctx.ws, ref));
+        if ('own_addresses' in patch || 'own_domains' in patch) {
+          const { changeOwnAddresses } = await import('../../import/mail/rederive.service.js');
+          const showProgress = !ctx.json && process.stderr.isTTY;
+          const { workspace, result } = await changeOwnAddresses(ctx.db, ctx.ws, patch, ctx.now, (phase, done, total) => {
+            if (showProgress) process.stderr.write(`\r${phase === 'mail' ? 'deriving mail again' : 'rescoring contacts'} ${done}/${total}\x1b[K`);
+          });
+          if (showProgress) process.stderr.write('\n');
+          emit(ctx, { settings: workspace.settings, ...result }, () => renderOwnAddressesChange(key, result));
+          return;
+        }
         const ws = await updateWorkspaceSettings(ctx.db.kysely, ctx.ws, patch, ctx.now);
         emit(ctx, ws.settings, () => `Set ${key}. Stored health uses the new value after \`rapport rescore\`.`);
       });
     });
+}
+
+function renderOwnAddressesChange(key: string, r: OwnAddressesResult): string {
+  const lines = [
+    `Set ${key}. Looked at ${r.messages} emails again: ${r.changed} changed direction or counterparts, ${r.contacts_created} new contacts; rescored ${r.rescored} contacts.`,
+  ];
+  if (r.messages_without_addresses > 0) {
+    lines.push(`${r.messages_without_addresses} emails imported by an older version of Rapport keep their direction and counterparts (their recipients were not kept).`);
+  }
+  if (r.own_contacts.length > 0) {
+    lines.push(`These contacts have an address that is your own now: ${r.own_contacts.map((c) => `${c.name} <${c.email}>`).join(', ')}.`);
+  }
+  return lines.join('\n');
 }

@@ -17,11 +17,18 @@ function parseMap(value: string | undefined): Record<string, string> | undefined
   return map;
 }
 
-export function describeSummary(s: ImportSummary): string {
+export function describeSummary(s: ImportSummary, includedLists = false): string {
   const lines = [
     `Read ${s.read}, imported ${s.imported}, duplicates ${s.duplicates}, automated ${s.automated}, malformed ${s.malformed}.`,
     `Contacts created: ${s.contacts_created}. Threads: ${s.threads}. ${s.seconds.toFixed(1)} s.`,
   ];
+  // Mostly list mail gives an empty workspace that looks like a failed import.
+  if (!includedLists && s.imported > 0 && s.automated * 2 > s.imported) {
+    lines.push(
+      `${s.automated} of ${s.imported} messages are automated or mailing-list mail: stored, but they make no contacts and no metrics. ` +
+        'To count list mail, import it with --include-lists (or rapport settings set include_lists true); messages already stored keep their flag.',
+    );
+  }
   if (s.errors.length > 0) {
     lines.push('Skipped:');
     for (const e of s.errors) lines.push(`  ${e.where}: ${e.reason}`);
@@ -73,9 +80,10 @@ export function registerImportCommands(program: Command): void {
     .description('import mail (mbox, .eml, Maildir), contacts (vCard, CSV) and meetings (iCalendar); resumable')
     .argument('<paths...>', 'files or folders; the format is detected unless --format says')
     .addOption(new Option('--format <format>', 'mbox, eml, maildir, vcard, csv or ics').choices(FORMATS))
+    .option('--include-lists', 'count mailing-list mail (List-Id, List-Unsubscribe, Precedence: list) like personal mail in this import')
     .option('--map <pairs>', 'CSV columns: field=Column,… (e.g. email=E-mail Address,name=Full Name)')
     .addOption(new Option('--workers <n>', 'mail parser threads (0: parse on the main thread)').argParser(intOption('--workers')).hideHelp())
-    .action(async (paths: string[], opts: { format?: (typeof FORMATS)[number]; map?: string; workers?: number }, command: Command) => {
+    .action(async (paths: string[], opts: { format?: (typeof FORMATS)[number]; map?: string; workers?: number; includeLists?: boolean }, command: Command) => {
       const map = parseMap(opts.map);
       await withWorkspace(command, async (ctx) => {
         const [{ importPaths }, { watchWorkspace }] = await Promise.all([import('../../import/import.service.js'), import('../../webhooks/change-events.js')]);
@@ -87,11 +95,12 @@ export function registerImportCommands(program: Command): void {
             format: opts.format,
             map,
             workers: opts.workers,
+            includeLists: opts.includeLists,
             onProgress: progress.update,
           });
           progress.stop();
           await watch.finish();
-          emit(ctx, summary, () => describeSummary(summary));
+          emit(ctx, summary, () => describeSummary(summary, !!opts.includeLists || ctx.ws.settings.include_lists));
         } finally {
           progress.stop();
         }

@@ -1,6 +1,6 @@
 /** `rapport serve`: the HTTP API, its reference page and the web app on one port. */
 import { type Command, Option } from 'commander';
-import { intOption, withDb } from '../context.js';
+import { emit, intOption, withDb } from '../context.js';
 
 interface ServeOptions {
   port?: number;
@@ -44,7 +44,16 @@ export function registerServeCommands(program: Command): void {
           mailKeySource,
         });
         const port = opts.port ?? readEnv().PORT ?? 4321;
-        await app.listen({ port, host: opts.host });
+        try {
+          await app.listen({ port, host: opts.host });
+        } catch (error) {
+          await app.close();
+          const { ValidationError } = await import('../../errors.js');
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'EADDRINUSE') throw new ValidationError(`port ${port} on ${opts.host} is taken by another program: choose another with --port N`);
+          if (code === 'EACCES') throw new ValidationError(`port ${port} on ${opts.host} needs privileges: choose one above 1023 with --port N`);
+          throw error;
+        }
         const bound = (app.server.address() as { port: number } | null)?.port ?? port;
         const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${bound}`;
         const lines = [`Rapport is listening on ${url}  (API ${url}/api/v1, reference ${url}/api/docs)`];
@@ -57,7 +66,9 @@ export function registerServeCommands(program: Command): void {
         } else if ((await countUsers(ctx.db.kysely)) === 0) {
           lines.push(`No account yet: sign up the first owner at ${url}/ or run rapport user create EMAIL --role owner --password-env VAR`);
         }
-        process.stderr.write(`${lines.join('\n')}\n`);
+        // With --json, the addresses as one JSON document for programs that start the server.
+        if (ctx.json) emit(ctx, { url, api: `${url}/api/v1`, docs: `${url}/api/docs` }, () => '');
+        else process.stderr.write(`${lines.join('\n')}\n`);
         // Health ages by the day even without new mail: rescore each workspace once per local day.
         const stopRescore = startDailyRescore(ctx.db, { now, onError: (error) => app.log.error(error) });
         // Mail accounts stay current: IDLE on INBOX, a full sync every few minutes. Only the

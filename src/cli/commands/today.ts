@@ -164,6 +164,8 @@ async function failRead(file: string, e: NodeJS.ErrnoException): Promise<never> 
 }
 
 async function readStdin(): Promise<string> {
+  // On a terminal the command would otherwise seem to hang.
+  if (process.stdin.isTTY) process.stderr.write('Type or paste your draft, then press Ctrl-D on a line of its own.\n');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');

@@ -4,11 +4,12 @@ import { migration as importMigration } from './0002-import.js';
 import { migration as health } from './0003-health.js';
 import { migration as suggestions } from './0004-suggestions.js';
 import { migration as api } from './0005-api.js';
-import { migration as suggestionPriority } from './0006-suggestion-priority.js';
 import { migration as authHardening } from './0007-auth-hardening.js';
-import { migration as mail } from './0010-mail.js';
-import { migration as todayPlan } from './0011-today-plan.js';
 import { migration as citusKeys } from './0012-citus-keys.js';
+import { migration as firstHour } from './0009-first-hour.js';
+import { migration as mail } from './0010-mail.js';
+import { migration as suggestionPriority } from './0006-suggestion-priority.js';
+import { migration as todayPlan } from './0011-today-plan.js';
 
 /**
  * Every migration, in order. Names are versions: append new ones, never rename or edit one
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0005-api': api,
   '0006-suggestion-priority': suggestionPriority,
   '0007-auth-hardening': authHardening,
+  '0009-first-hour': firstHour,
   '0010-mail': mail,
   '0011-today-plan': todayPlan,
   '0012-citus-keys': citusKeys,

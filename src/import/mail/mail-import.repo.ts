@@ -103,6 +103,7 @@ export const INTERACTION_COLUMNS: { [K in keyof InteractionRow]-?: PgType } = {
   refs: 'text',
   thread_id: 'text',
   attachments: 'text',
+  addresses: 'text',
   created_by: 'text',
   created_at: 'int8',
 };

@@ -36,6 +36,8 @@ export interface MailImportOptions {
    * threads: one, and a second (see defaultWorkers) once parsing turns out to be the bottleneck.
    */
   workers?: number;
+  /** Mailing-list mail counts in metrics (default: the workspace's include_lists). */
+  includeLists?: boolean;
   /** Messages per transaction (default BATCH_SIZE). */
   batchSize?: number;
   onProgress?: (p: ImportProgress) => void;
@@ -125,7 +127,7 @@ export async function importMailSource(
   const ctx: ParseContext = {
     own_addresses: ws.settings.own_addresses,
     own_domains: ws.settings.own_domains,
-    include_lists: ws.settings.include_lists,
+    include_lists: options.includeLists ?? ws.settings.include_lists,
     competitors: ws.settings.competitors,
     knowledgeUrls: await listKnowledgeUrls(k, ws.id),
   };
@@ -378,6 +380,7 @@ function toInteractionRow(workspaceId: string, id: string, mail: ParsedMail, sou
     refs: JSON.stringify(mail.references.length > 0 ? mail.references : mail.refs),
     thread_id: null,
     attachments: JSON.stringify(mail.attachments),
+    addresses: JSON.stringify(mail.addresses),
     created_by: null,
     created_at: now,
   };

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { convert as htmlToText } from 'html-to-text';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import { analyzeText, isAutomatedMessage, normalizeSubject } from '../../text/index.js';
-import { makeIsOwn } from '../../workspaces/own-addresses.js';
+import { deriveDirection, makeIsOwn } from '../../workspaces/own-addresses.js';
 import type { Direction } from '../../interactions/interactions.schema.js';
 
 export interface ParseContext {
@@ -44,6 +44,8 @@ export interface ParsedMail {
   from: Person;
   direction: Direction;
   counterparts: Counterpart[];
+  /** The sender and every recipient, own ones included. */
+  addresses: Counterpart[];
   occurredAt: number;
   dateInferred: boolean;
   subject: string | null;
@@ -204,25 +206,13 @@ export async function parseMail(raw: Uint8Array, fallback: Fallback, ctx: ParseC
     dateInferred = true;
   }
 
-  let direction: Direction = 'in';
-  const counterparts: Counterpart[] = [];
-  if (isOwn(from.email)) {
-    const recipients: Counterpart[] = [
-      ...to.map((p) => ({ ...p, role: 'to' as const })),
-      ...cc.map((p) => ({ ...p, role: 'cc' as const })),
-      ...bcc.map((p) => ({ ...p, role: 'bcc' as const })),
-    ];
-    const others = recipients.filter((r) => !isOwn(r.email));
-    direction = others.length === 0 ? 'internal' : 'out';
-    const seen = new Set<string>();
-    for (const r of others) {
-      if (seen.has(r.email)) continue;
-      seen.add(r.email);
-      counterparts.push(r);
-    }
-  } else {
-    counterparts.push({ ...from, role: 'from' });
-  }
+  const addresses: Counterpart[] = [
+    { ...from, role: 'from' },
+    ...to.map((p) => ({ ...p, role: 'to' as const })),
+    ...cc.map((p) => ({ ...p, role: 'cc' as const })),
+    ...bcc.map((p) => ({ ...p, role: 'bcc' as const })),
+  ];
+  const { direction, counterparts } = deriveDirection(addresses, isOwn);
 
   const messageId = messageIdsOf(email.messageId)[0] ?? null;
   const inReplyTo = messageIdsOf(email.inReplyTo)[0] ?? null;
@@ -260,6 +250,7 @@ export async function parseMail(raw: Uint8Array, fallback: Fallback, ctx: ParseC
       from,
       direction,
       counterparts,
+      addresses,
       occurredAt,
       dateInferred,
       subject,
