@@ -9,9 +9,9 @@ export function registerFoundationCommands(program: Command): void {
   program
     .command('init')
     .description('create a workspace: your own addresses decide what is inbound and outbound')
-    .requiredOption('--name <name>', 'workspace name')
+    .requiredOption('--name <name>', 'workspace name; required')
     .option('--slug <slug>', "short name used by --workspace (default: from the name)")
-    .requiredOption('--me <list>', 'own addresses and @domains, comma-separated: me@acme.com,@acme.com')
+    .requiredOption('--me <list>', 'own addresses and @domains, comma-separated: me@acme.com,@acme.com; required')
     .option('--tz <zone>', 'IANA time zone, e.g. Europe/Berlin', 'UTC')
     .option('--hours <hours>', 'business hours, e.g. "mon-fri 09:00-17:00"')
     .option('--include-lists', 'count mailing-list mail (for teams that live on a list)')
