@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../test/cli.js';
 import { freePort } from '../../test/embedded-postgres.js';
+import type { Command } from 'commander';
+import { buildProgram } from './main.js';
 
 let data: string;
 beforeAll(async () => {
@@ -18,7 +20,18 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(data, { recursive: true, force: true }));
 
+function leaves(command: Command, path = 'rapport'): [string, Command][] {
+  return command.commands.length === 0 ? [[path, command]] : command.commands.flatMap((sub) => leaves(sub, `${path} ${sub.name()}`));
+}
+
 describe('rapport', () => {
+  it('every command has a help text and marks its required options', () => {
+    for (const [path, command] of leaves(buildProgram())) {
+      expect(command.description(), path).not.toBe('');
+      for (const option of command.options.filter((o) => o.mandatory)) expect(option.description, `${path} ${option.flags}`).toMatch(/required/);
+    }
+  });
+
   it('--version prints the version of the package', async () => {
     const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8'));
     const result = await runCli(['--version']);

@@ -280,3 +280,9 @@ export function listInteractionSubjects(db: Db, workspaceId: string, ids: string
   if (ids.length === 0) return Promise.resolve([] as { id: string; subject: string | null }[]);
   return db.selectFrom('interactions').select(['id', 'subject']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
 }
+
+/** When the workspace's stored health was last computed (null: never). */
+export async function findLastScoredAt(db: Kysely<Database>, workspaceId: string): Promise<number | null> {
+  const row = await db.selectFrom('contact_health').select((eb) => eb.fn.max('computed_at').as('at')).where('workspace_id', '=', workspaceId).executeTakeFirst();
+  return row?.at == null ? null : Number(row.at);
+}

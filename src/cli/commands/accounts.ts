@@ -22,7 +22,7 @@ export function registerAccountCommands(program: Command): void {
     .description('add a user to the workspace (or change the role and password of one)')
     .option('--name <name>', 'display name')
     .addOption(new Option('--role <role>', 'owner, admin, member or viewer').choices(ROLES).default('member'))
-    .requiredOption('--password-env <var>', 'environment variable holding the password')
+    .requiredOption('--password-env <var>', 'environment variable holding the password; required')
     .action(async (email: string, opts: { name?: string; role: Role; passwordEnv: string }, command: Command) => {
       const password = await readPassword(opts.passwordEnv);
       await withWorkspace(command, async (ctx) => {

@@ -40,6 +40,7 @@ export function registerFactCommands(program: Command): void {
     });
   fact
     .command('edit')
+    .description("change a fact's kind, text or date")
     .argument('<id>', 'fact id')
     .option('--kind <kind>', FACT_KINDS.join(', '))
     .option('--text <text>', 'new text')
@@ -57,6 +58,7 @@ export function registerFactCommands(program: Command): void {
     });
   fact
     .command('delete')
+    .description('delete a fact')
     .argument('<id>', 'fact id')
     .action(async (id: string, _opts: unknown, command: Command) => {
       await withWorkspace(command, async (ctx) => {
@@ -74,9 +76,10 @@ function registerCommitmentCommands(program: Command): void {
   const commitment = program.command('commitment').description('promises to a contact with a due time');
   commitment
     .command('add')
+    .description('record a promise to a contact: rapport commitment add ada@x.com send the proposal --due 2025-03-14T09:00')
     .argument('<contact>', 'email address or id')
     .argument('<text...>', 'what you promised')
-    .requiredOption('--due <iso>', 'when it is due (workspace time zone unless an offset is given)')
+    .requiredOption('--due <iso>', 'when it is due (workspace time zone unless an offset is given); required')
     .action(async (contact: string, words: string[], opts: { due: string }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
         const { addCommitment } = await import('../../commitments/commitments.service.js');
@@ -86,6 +89,7 @@ function registerCommitmentCommands(program: Command): void {
     });
   commitment
     .command('list')
+    .description('commitments of one contact, or of everyone, soonest due first')
     .argument('[contact]', 'email address or id')
     .addOption(new Option('--status <status>', 'open or done').choices(['open', 'done']))
     .action(async (contact: string | undefined, opts: { status?: 'open' | 'done' }, command: Command) => {
@@ -99,6 +103,7 @@ function registerCommitmentCommands(program: Command): void {
     });
   commitment
     .command('edit')
+    .description("change a commitment's text or due time")
     .argument('<id>', 'commitment id')
     .option('--text <text>', 'new text')
     .option('--due <iso>', 'new due time')
@@ -124,6 +129,7 @@ function registerCommitmentCommands(program: Command): void {
     });
   commitment
     .command('delete')
+    .description('delete a commitment')
     .argument('<id>', 'commitment id')
     .action(async (id: string, _opts: unknown, command: Command) => {
       await withWorkspace(command, async (ctx) => {
@@ -138,9 +144,10 @@ function registerKnowledgeCommands(program: Command): void {
   const knowledge = program.command('knowledge').description('notes, articles and links worth sharing with contacts whose interests match');
   knowledge
     .command('add')
+    .description('add a note, article or link worth sharing: rapport knowledge add Sailing knots --url https://… --topics sailing')
     .argument('<title...>', 'title')
     .option('--url <url>', 'link')
-    .requiredOption('--topics <list>', 'topics, comma-separated')
+    .requiredOption('--topics <list>', 'topics, comma-separated; required')
     .option('--body <text>', 'a note')
     .action(async (words: string[], opts: { url?: string; topics: string; body?: string }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
@@ -151,6 +158,7 @@ function registerKnowledgeCommands(program: Command): void {
     });
   knowledge
     .command('list')
+    .description('knowledge items worth sharing, all or of one topic')
     .option('--topic <topic>', 'only items with this topic')
     .action(async (opts: { topic?: string }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
@@ -163,6 +171,7 @@ function registerKnowledgeCommands(program: Command): void {
     });
   knowledge
     .command('edit')
+    .description("change a knowledge item's title, link or topics")
     .argument('<id>', 'knowledge item id')
     .option('--title <title>', 'new title')
     .option('--url <url>', 'new link')
@@ -190,6 +199,7 @@ function registerKnowledgeCommands(program: Command): void {
     });
   knowledge
     .command('delete')
+    .description('delete a knowledge item')
     .argument('<id>', 'knowledge item id')
     .action(async (id: string, _opts: unknown, command: Command) => {
       await withWorkspace(command, async (ctx) => {

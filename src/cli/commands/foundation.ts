@@ -9,9 +9,9 @@ export function registerFoundationCommands(program: Command): void {
   program
     .command('init')
     .description('create a workspace: your own addresses decide what is inbound and outbound')
-    .requiredOption('--name <name>', 'workspace name')
+    .requiredOption('--name <name>', 'workspace name; required')
     .option('--slug <slug>', "short name used by --workspace (default: from the name)")
-    .requiredOption('--me <list>', 'own addresses and @domains, comma-separated: me@acme.com,@acme.com')
+    .requiredOption('--me <list>', 'own addresses and @domains, comma-separated: me@acme.com,@acme.com; required')
     .option('--tz <zone>', 'IANA time zone, e.g. Europe/Berlin', 'UTC')
     .option('--hours <hours>', 'business hours, e.g. "mon-fri 09:00-17:00"')
     .option('--include-lists', 'count mailing-list mail (for teams that live on a list)')
@@ -59,6 +59,18 @@ export function registerFoundationCommands(program: Command): void {
         let rows = await listContacts(ctx.db.kysely, ctx.ws, { status: opts.status, stage: opts.stage, sort: opts.sort, tag: opts.tag, q: opts.search }, ctx.now);
         if (opts.limit !== undefined) rows = rows.slice(0, opts.limit);
         emit(ctx, rows, () => renderContacts(rows));
+        // Health in the list is stored, not computed at --now: say so when another instant was asked for.
+        const { readEnv } = await import('../../config.js');
+        if (!ctx.json && (ctx.globals.now ?? readEnv().RAPPORT_NOW)) {
+          const { findLastScoredAt } = await import('../../health/health.repo.js');
+          const scoredAt = await findLastScoredAt(ctx.db.kysely, ctx.ws.id);
+          if (scoredAt !== null && Math.abs(scoredAt - ctx.now) >= 60_000) {
+            const at = new Date(ctx.now).toISOString();
+            process.stderr.write(
+              `Health above is from the last rescore, ${new Date(scoredAt).toISOString()}, not at ${at}: \`rapport --now ${at} rescore\` recomputes it at that instant (\`rapport health CONTACT\` shows one contact).\n`,
+            );
+          }
+        }
       });
     });
 

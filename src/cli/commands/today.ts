@@ -72,7 +72,7 @@ export function registerTodayCommands(program: Command): void {
     .command('snooze')
     .description('put it away until a time; it comes back if still relevant')
     .argument('<id>', 'suggestion id')
-    .requiredOption('--until <iso>', 'when it comes back')
+    .requiredOption('--until <iso>', 'when it comes back; required')
     .action(async (id: string, opts: { until: string }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
         const { snoozeSuggestion } = await import('../../suggestions/suggestions.service.js');
