@@ -29,7 +29,8 @@ async function readEverything(engine: string[], url: string): Promise<Record<str
   out.contactsByHealth = await rapportJson(target, 'contacts', '--sort', 'health');
   out.contactsByTouch = await rapportJson(target, 'contacts', '--sort', 'last-touch');
   out.waiting = await rapportJson(target, 'waiting');
-  out.today = await rapportJson(target, 'today', '--limit', '1000');
+  out.today = await rapportJson(target, 'today', '--all', '--limit', '1000');
+  out.plan = await rapportJson(target, 'today');
   out.digest = await rapportJson(target, 'digest');
   const emails = (out.contacts as { email: string }[]).map((c) => c.email).filter((_, i) => i % 15 === 0);
   for (const email of emails) {
