@@ -7,6 +7,7 @@ import { listTimeline } from '../interactions/interactions.service.js';
 import { InstantText, parseInstant } from '../shared/time.js';
 import { emitEvent } from '../webhooks/webhooks.service.js';
 import { CONTACT_KINDS, CONTACT_PAGE_MAX, CONTACT_SORTS, ContactInputSchema, ContactPatchSchema, STAGES, STATUSES } from './contacts.schema.js';
+import { RowVersion } from '../shared/limits.js';
 import { ContactSchema, InteractionSchema } from './contacts.openapi.js';
 import { createContact, editContact, findContactOrThrow, listContactsPage, resolveContactId } from './contacts.service.js';
 
@@ -20,7 +21,7 @@ const ListQuery = PageQuerySchema.extend({
   q: z.string().max(200).optional(),
   sort: z.enum(CONTACT_SORTS).optional(),
 });
-const PatchBody = ContactPatchSchema.extend({ version: z.number().int().positive().optional().describe('the version edited (or send If-Match)') });
+const PatchBody = ContactPatchSchema.extend({ version: RowVersion.optional().describe('the version edited (or send If-Match)') });
 const TimelineQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), before: InstantText.optional() });
 const ContactParam = IdParam('contactId');
 

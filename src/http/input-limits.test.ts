@@ -117,6 +117,12 @@ describe.each(testDialects())('input limits on %s', (dialect) => {
     await expectReadsAnswer();
   });
 
+  it('refuses a row version beyond what the database stores, as a 400 naming it (PostgreSQL answered 500)', async () => {
+    await expectRefused('PATCH', `/api/v1/contacts/${f.ids.contactId}`, { name: 'Ada', version: 8640000000000001 }, 'version');
+    await expectRefused('PATCH', `/api/v1/webhooks/${f.ids.webhookId}`, { description: 'x', version: 2 ** 31 }, 'version');
+    await expectReadsAnswer();
+  });
+
   it('searches for % _ and \\ as text', async () => {
     await buildContact(f.db, f.a, { email: 'under_score@client.example', name: 'Una Score' });
     await buildContact(f.db, f.a, { email: 'pct@client.example', name: '100% Pure' });

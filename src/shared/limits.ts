@@ -50,3 +50,6 @@ export function boundedList<T extends z.ZodType>(item: T, max = MAX_LIST_ITEMS) 
 export function storedTimeOrNull(ms: number | null): number | null {
   return ms !== null && isTimeInRange(Number(ms)) ? ms : null;
 }
+
+/** A row version (ETag) as a body field: stored as a 32-bit integer on PostgreSQL. */
+export const RowVersion = z.number().int().positive().max(2_147_483_647);

@@ -1,5 +1,6 @@
 /** Webhook subscriptions, events and deliveries: the API contract. Event names are public. */
 import { z } from 'zod';
+import { RowVersion } from '../shared/limits.js';
 
 export const EVENT_TYPES = [
   'contact.created',
@@ -32,7 +33,7 @@ export const WebhookPatchSchema = z.strictObject({
   description: z.string().trim().max(500).nullable().optional(),
   active: z.boolean().optional(),
   /** The version the edit is based on (or send If-Match). */
-  version: z.number().int().positive().optional(),
+  version: RowVersion.optional(),
 });
 
 export const WebhookSchema = z.object({
