@@ -83,6 +83,8 @@ export const SendInputSchema = z.strictObject({
   body: z.string().min(1).max(1_000_000),
   reply_to_thread: z.string().trim().min(1).max(200).optional(),
   account: z.string().trim().min(1).max(200).optional(),
+  /** A suggestion of this contact the message carries out (Today's reply): marked done once sent. */
+  suggestion: z.string().trim().min(1).max(200).optional(),
 });
 export type SendInput = z.input<typeof SendInputSchema>;
 
@@ -93,6 +95,8 @@ export const SentMessageSchema = z.object({
   to: z.string(),
   subject: z.string(),
   appended_to_sent: z.boolean(),
+  /** Only when the send carried out a suggestion: the suggestion, now done. */
+  suggestion: z.object({ id: z.string(), status: z.literal('done') }).optional(),
 });
 export type SentMessage = z.infer<typeof SentMessageSchema>;
 

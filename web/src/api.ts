@@ -6,7 +6,7 @@
  */
 import type { Contact, ContactInput, ContactPatch, HealthStatus, Stage } from '../../src/contacts/contacts.schema.js';
 import type { ImportSummary } from '../../src/import/import.types.js';
-import type { Interaction, LogInteractionInput } from '../../src/interactions/interactions.schema.js';
+import type { Interaction, LogInteractionInput, Thread } from '../../src/interactions/interactions.schema.js';
 import type { ContactHealth, OpenWait } from '../../src/metrics/metrics.types.js';
 import type { Role, Workspace, WorkspaceSettings } from '../../src/workspaces/workspaces.schema.js';
 import type { ApiToken, Member, SessionInfo, SignupSchema } from '../../src/auth/auth.schema.js';
@@ -200,6 +200,7 @@ export const api = {
   testMailAccount: (id: string) => request<ConnectionTest>('POST', `/accounts/${enc(id)}/test`),
   syncMailAccount: (id: string) => request<SyncSummary>('POST', `/accounts/${enc(id)}/sync`),
   sendMessage: (b: SendInput) => request<SentMessage>('POST', '/messages', b),
+  thread: (id: string) => request<Thread>('GET', `/threads/${enc(id)}`),
 };
 
 /** Downloads of every contact: plain links, the session cookie authenticates them. */
