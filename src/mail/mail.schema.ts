@@ -113,3 +113,9 @@ export const SyncSummarySchema = z.object({
   /** Folders whose sync failed, "account/folder: reason". */
   failures: z.array(z.string()),
 });
+
+/** What POST /invitations adds to the invitation: whether it was mailed to the invitee. */
+export const InvitationMailSchema = z.object({
+  mailed: z.boolean().describe('true when the invitation went out by mail from the workspace\'s mail account'),
+  mail_error: z.string().optional().describe('why the mail did not go out, when the workspace has an account'),
+});
