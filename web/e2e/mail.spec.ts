@@ -82,6 +82,8 @@ test("a reply sent from Today's suggestion carries its draft and the coach, and 
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Today' })).toBeVisible();
   const card = page.getByRole('article', { name: 'Reply: Fox Mulder' });
+  // The plan is loaded once its summary shows; Fox may be beyond today's plan (after other specs).
+  await expect(page.getByTestId('plan-summary')).toBeVisible();
   if (!(await card.isVisible())) await page.getByRole('button', { name: /^Show all/ }).click();
   await card.getByRole('button', { name: 'Reply to Fox Mulder' }).click();
   const form = card.getByRole('form', { name: 'Reply to The X files' });
