@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { callerOf } from '../http/auth.js';
 import { IdParam, problems, type ApiApp, type RouteDeps } from '../http/routes.js';
+import { mailInvitation } from '../mail/invitation-mail.js';
+import { InvitationMailSchema } from '../mail/mail.schema.js';
 import { InvitationInputSchema, InvitationSchema, MemberPatchSchema, MemberSchema } from './auth.schema.js';
 import { changeMemberRole, createInvitation, listInvitations, listMembers, removeMember, revokeInvitation } from './members.service.js';
 
@@ -37,11 +39,17 @@ export function membersRoutes(app: ApiApp, deps: RouteDeps) {
 
   app.post('/invitations', {
     config: { access: 'admin', audit: { action: 'invitation.create', target: 'invitation' } },
-    schema: { tags, summary: 'Invite someone; the token in the answer is shown once', body: InvitationInputSchema, response: { 201: InvitationSchema, ...problems } },
+    schema: {
+      tags,
+      summary: "Invite someone; the token in the answer is shown once. With a mail account, it is mailed to the invitee",
+      body: InvitationInputSchema,
+      response: { 201: InvitationSchema.extend(InvitationMailSchema.shape), ...problems },
+    },
   }, async (request, reply) => {
     const caller = callerOf(request);
     const invitation = await createInvitation(db, caller.workspace, request.body, { userId: caller.actorUserId, role: caller.role }, deps.now());
-    return reply.code(201).send(invitation);
+    const mail = await mailInvitation(deps.db, caller.workspace, deps.mailKey, invitation, `${request.protocol}://${request.host}`, deps.now());
+    return reply.code(201).send({ ...invitation, ...mail });
   });
 
   app.delete('/invitations/:invitationId', {

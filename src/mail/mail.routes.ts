@@ -7,6 +7,8 @@ import { callerOf } from '../http/auth.js';
 import { IdParam, problems, type ApiApp, type RouteDeps } from '../http/routes.js';
 import { addAccount, findAccountOrThrow, listAccounts, removeAccount, testAccount } from './accounts.service.js';
 import { ConnectionTestSchema, MailAccountInputSchema, MailAccountSchema, SendInputSchema, SentMessageSchema, SyncSummarySchema } from './mail.schema.js';
+import { findSuggestionOrThrow } from '../suggestions/suggestions.service.js';
+import { emitEvent } from '../webhooks/webhooks.service.js';
 import { sendMessage } from './send.service.js';
 import { syncAccounts } from './sync.service.js';
 
@@ -49,5 +51,10 @@ export function mailRoutes(app: ApiApp, deps: RouteDeps) {
   app.post('/messages', {
     config: { access: 'member', audit: { action: 'message.send', target: 'interaction' } },
     schema: { tags, summary: 'Send a message (Markdown) to a contact from a mail account; it is logged at once', body: SendInputSchema, response: { 201: SentMessageSchema, ...problems, 503: problems[400] } },
-  }, async (request, reply) => reply.code(201).send(await sendMessage(deps.db, callerOf(request).workspace, deps.mailKey(), request.body, deps.now())));
+  }, async (request, reply) => {
+    const { workspace } = callerOf(request);
+    const sent = await sendMessage(deps.db, workspace, deps.mailKey(), request.body, deps.now());
+    if (sent.suggestion) await emitEvent(db, workspace.id, 'suggestion.updated', await findSuggestionOrThrow(db, workspace, sent.suggestion.id, deps.now()), deps.now());
+    return reply.code(201).send(sent);
+  });
 }

@@ -83,6 +83,8 @@ export const SendInputSchema = z.strictObject({
   body: z.string().min(1).max(1_000_000),
   reply_to_thread: z.string().trim().min(1).max(200).optional(),
   account: z.string().trim().min(1).max(200).optional(),
+  /** A suggestion of this contact the message carries out (Today's reply): marked done once sent. */
+  suggestion: z.string().trim().min(1).max(200).optional(),
 });
 export type SendInput = z.input<typeof SendInputSchema>;
 
@@ -93,6 +95,8 @@ export const SentMessageSchema = z.object({
   to: z.string(),
   subject: z.string(),
   appended_to_sent: z.boolean(),
+  /** Only when the send carried out a suggestion: the suggestion, now done. */
+  suggestion: z.object({ id: z.string(), status: z.literal('done') }).optional(),
 });
 export type SentMessage = z.infer<typeof SentMessageSchema>;
 
@@ -108,4 +112,10 @@ export const SyncSummarySchema = z.object({
   errors: z.array(z.object({ where: z.string(), reason: z.string() })),
   /** Folders whose sync failed, "account/folder: reason". */
   failures: z.array(z.string()),
+});
+
+/** What POST /invitations adds to the invitation: whether it was mailed to the invitee. */
+export const InvitationMailSchema = z.object({
+  mailed: z.boolean().describe('true when the invitation went out by mail from the workspace\'s mail account'),
+  mail_error: z.string().optional().describe('why the mail did not go out, when the workspace has an account'),
 });

@@ -15,6 +15,7 @@ import { findContactOrThrow } from '../contacts/contacts.service.js';
 import { findInteractionRow, findThreadRow, listInteractionRowsForThread } from '../interactions/interactions.repo.js';
 import { readJson } from '../shared/json.js';
 import { parseOrThrow } from '../shared/validate.js';
+import { findActiveSuggestionOrThrow, markSuggestionDone } from '../suggestions/suggestions.service.js';
 import { watchWorkspace } from '../webhooks/change-events.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { secretsOf } from './accounts.service.js';
@@ -82,6 +83,10 @@ export async function sendMessage(db: Db, ws: Workspace, key: MailKey, input: Se
   const parsed = parseOrThrow(SendInputSchema, input);
   const contact = await findContactOrThrow(db.kysely, ws, parsed.contact, now);
   if (!contact.email) throw new ValidationError(`contact: ${contact.name} has no email address`, [{ where: 'contact', reason: 'no address' }]);
+  const suggestion = parsed.suggestion ? await findActiveSuggestionOrThrow(db.kysely, ws, parsed.suggestion, now) : null;
+  if (suggestion && suggestion.contact.id !== contact.id) {
+    throw new ValidationError(`suggestion: ${suggestion.id} is for ${suggestion.contact.name || suggestion.contact.email}, not ${contact.name}`, [{ where: 'suggestion', reason: 'other contact' }]);
+  }
   const parent = parsed.reply_to_thread ? await parentOf(db, ws, parsed.reply_to_thread) : null;
   const subject = parent ? replySubject(parsed.subject || parent.subject) : parsed.subject;
   if (!subject) throw new ValidationError('subject: give a subject (or reply to a thread)', [{ where: 'subject', reason: 'required' }]);
@@ -143,7 +148,10 @@ export async function sendMessage(db: Db, ws: Workspace, key: MailKey, input: Se
     .where('workspace_id', '=', ws.id)
     .where('identity', '=', messageId)
     .executeTakeFirstOrThrow();
-  return { message_id: messageId, interaction_id: stored.id, thread_id: stored.thread_id, to: contact.email, subject, appended_to_sent: appended };
+  const sent: SentMessage = { message_id: messageId, interaction_id: stored.id, thread_id: stored.thread_id, to: contact.email, subject, appended_to_sent: appended };
+  // The sent message is the interaction that carried the suggestion out: only its status changes.
+  if (suggestion) sent.suggestion = { id: (await markSuggestionDone(db.kysely, ws, suggestion.id, now)).id, status: 'done' };
+  return sent;
 }
 
 /**

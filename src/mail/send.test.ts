@@ -7,6 +7,8 @@ import { buildWorkspace } from '../test/factories.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { addAccount } from './accounts.service.js';
 import { loadMailKey } from './secret-box.js';
+import { loadSuggestionDeps } from '../suggestions/suggestions.deps.js';
+import { findSuggestionOrThrow, listToday } from '../suggestions/suggestions.service.js';
 import { sendMessage } from './send.service.js';
 import { syncAccounts } from './sync.service.js';
 import { hasDovecot, startDovecot, type TestDovecot } from './test-dovecot.js';
@@ -93,6 +95,38 @@ describe.skipIf(!hasDovecot).each(testDialects())('sending a reply over SMTP (%s
     // The copy in Sent is the same message: the next sync stores nothing new.
     const next = await syncAccounts(db, ws, KEY, NOW + 1000, acc.id, { backoffMs: 100 });
     expect(next).toMatchObject({ imported: 0, duplicates: 1, failures: [] });
+  });
+
+  it("carries out Today's reply suggestion: done with the sent message as its only interaction; another contact's is refused before sending", async () => {
+    await dovecot.append('INBOX', ASK.replaceAll('\n', '\r\n'));
+    const acc = await addAccount(
+      db.kysely,
+      ws,
+      { imap: `imap://${dovecot.user}@127.0.0.1:${dovecot.port}`, smtp: `smtp://${dovecot.user}@127.0.0.1:${smtp.port}`, password: dovecot.password, address: 'me@acme.example' },
+      KEY,
+      NOW,
+    );
+    await syncAccounts(db, ws, KEY, NOW, acc.id, { backoffMs: 100 });
+    const { createContact } = await import('../contacts/contacts.service.js');
+    await createContact(db.kysely, ws, { email: 'bo@client.example', name: 'Bo' }, NOW);
+    const reply = (await listToday(db.kysely, ws, NOW, { limit: 20 }, loadSuggestionDeps)).find((s) => s.kind === 'reply')!;
+    expect(reply.contact.email).toBe('ada@client.example');
+    const [wait] = await listOpenWaits(db.kysely, ws, NOW);
+
+    await expect(sendMessage(db, ws, KEY, { contact: 'bo@client.example', subject: 'Hi', body: 'x', suggestion: reply.id }, NOW)).rejects.toMatchObject({ code: 'validation', message: /^suggestion: .* is for Ada Lovelace, not Bo/ });
+    await expect(sendMessage(db, ws, KEY, { contact: 'ada@client.example', reply_to_thread: wait!.thread_id, body: 'x', suggestion: 'sg_nope' }, NOW)).rejects.toMatchObject({ code: 'not_found' });
+    expect(smtp.received).toHaveLength(0);
+
+    const sent = await sendMessage(db, ws, KEY, { contact: 'ada@client.example', reply_to_thread: wait!.thread_id, body: reply.draft ?? 'Here they are.', suggestion: reply.id }, NOW);
+    expect(sent.suggestion).toEqual({ id: reply.id, status: 'done' });
+    expect((await findSuggestionOrThrow(db.kysely, ws, reply.id, NOW)).status).toBe('done');
+    expect(await listOpenWaits(db.kysely, ws, NOW + 1000)).toEqual([]);
+    const out = await db.kysely.selectFrom('interactions').select('id').where('workspace_id', '=', ws.id).where('direction', '=', 'out').execute();
+    expect(out.map((r) => r.id)).toEqual([sent.interaction_id]);
+    expect((await listToday(db.kysely, ws, NOW + 60_000, { limit: 20 }, loadSuggestionDeps)).filter((s) => s.kind === 'reply')).toEqual([]);
+    // Done once: the same suggestion cannot be carried out twice.
+    await expect(sendMessage(db, ws, KEY, { contact: 'ada@client.example', reply_to_thread: wait!.thread_id, body: 'again', suggestion: reply.id }, NOW)).rejects.toMatchObject({ code: 'conflict' });
+    expect(smtp.received).toHaveLength(1);
   });
 
   it('says what failed when the SMTP server refuses the login, and records nothing', async () => {

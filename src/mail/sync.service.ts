@@ -1,7 +1,8 @@
 /**
  * IMAP sync (imapflow): each folder keeps its own cursor {uidValidity, uidNext, highestModseq},
  * so that a message is never skipped because another folder moved on. Per folder:
- * - nothing to do when UIDVALIDITY, UIDNEXT and (CONDSTORE servers) HIGHESTMODSEQ are unchanged;
+ * - nothing to do when UIDVALIDITY and UIDNEXT are unchanged (HIGHESTMODSEQ, kept where the
+ *   server has CONDSTORE, moves with flags and expunges too, which Rapport does not keep);
  * - new messages are the UIDs from the cursor on; a first sync, or one after a UIDVALIDITY
  *   change, takes the messages of the history window (SEARCH SINCE);
  * - only the Message-ID header is fetched first: messages already stored (from an archive,
@@ -130,7 +131,13 @@ async function syncFolder(run: Run, client: ImapFlow, folder: MailFolderRow): Pr
     const modseq = box.highestModseq === undefined ? null : String(box.highestModseq);
     const sameValidity = folder.uid_validity === validity;
     const from = sameValidity ? folder.uid_next : null;
-    if (from !== null && from >= box.uidNext && (modseq === null || modseq === folder.highest_modseq)) return 0;
+    // New mail always gets a UID from UIDNEXT on: with the same UIDVALIDITY and UIDNEXT nothing
+    // is new, whatever HIGHESTMODSEQ says (a moved HIGHESTMODSEQ alone is flags or expunges,
+    // which Rapport does not keep), so the SELECT is all an unchanged folder costs.
+    if (from !== null && from >= box.uidNext) {
+      if (modseq !== folder.highest_modseq) await updateFolderRow(k, ws.id, row.id, folder.path, { highest_modseq: modseq });
+      return 0;
+    }
 
     const found =
       from === null

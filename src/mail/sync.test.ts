@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/database.js';
 import { createTestDb, testDialects } from '../db/test-db.js';
@@ -83,6 +85,39 @@ describe.skipIf(!hasDovecot).each(testDialects())('IMAP sync from a real Dovecot
     ]);
   });
 
+  it('costs one SELECT per unchanged folder, also after flags changed (HIGHESTMODSEQ moved, UIDNEXT did not)', async () => {
+    await dovecot.close();
+    dovecot = await startDovecot({ rawlog: true });
+    await dovecot.append('INBOX', 'From: Zed <zed@new.example>\r\nTo: me@acme.example\r\nSubject: Hi\r\nDate: Mon, 01 Jun 2026 09:00:00 +0000\r\nMessage-ID: <z1@new.example>\r\n\r\nHello\r\n');
+    const acc = await account();
+    await syncAccounts(db, ws, KEY, NOW, acc.id, fast);
+    const cursor = async () => db.kysely.selectFrom('mail_folders').select(['path', 'uid_next', 'highest_modseq']).where('account_id', '=', acc.id).orderBy('path').execute();
+    const after = await cursor();
+    // Dovecot offers CONDSTORE: the cursor holds its HIGHESTMODSEQ.
+    expect(after.every((f) => f.highest_modseq !== null)).toBe(true);
+
+    const c = await dovecot.client();
+    await c.mailboxOpen('INBOX');
+    await c.messageFlagsAdd('1:*', ['\\Seen']);
+    await c.logout();
+    const sessions = () => readdirSync(join(dovecot.dir, 'rawlog')).filter((f) => f.endsWith('.in'));
+    const seen = new Set(sessions());
+    const again = await syncAccounts(db, ws, KEY, NOW, acc.id, fast);
+    expect(again).toMatchObject({ read: 0, imported: 0, failures: [] });
+    const fresh = sessions().filter((f) => !seen.has(f));
+    expect(fresh).toHaveLength(1);
+    const commands = readFileSync(join(dovecot.dir, 'rawlog', fresh[0]!), 'utf8')
+      .split('\r\n')
+      .map((l) => /^(?:\d+\.\d+ )?\S+ (\S+)/.exec(l)?.[1]?.toUpperCase())
+      .filter((v): v is string => Boolean(v));
+    // Nothing searched, nothing fetched: the folders were only selected (read-only: EXAMINE).
+    expect(commands.filter((cmd) => !['CAPABILITY', 'ID', 'ENABLE', 'LIST', 'NAMESPACE', 'COMPRESS', 'LOGOUT', 'NOOP'].includes(cmd))).toEqual(['EXAMINE', 'EXAMINE']);
+    const moved = await cursor();
+    const inbox = (rows: typeof after) => rows.find((f) => f.path === 'INBOX')!;
+    expect(inbox(moved).uid_next).toBe(inbox(after).uid_next);
+    expect(BigInt(inbox(moved).highest_modseq!)).toBeGreaterThan(BigInt(inbox(after).highest_modseq!));
+  });
+
   it('stores a message seen in an archive and over IMAP once, without downloading it', async () => {
     const files = await corpusFiles();
     await dovecot.appendFiles('INBOX', files);
@@ -125,6 +160,8 @@ describe.skipIf(!hasDovecot).each(testDialects())('IMAP sync from a real Dovecot
     await dovecot.appendFiles('INBOX', files);
     const acc = await account();
     let restarted = false;
+    // Awaited below, so that a failed restart fails this test, not a later one.
+    let restarting: Promise<void> | undefined;
     const result = await syncAccounts(db, ws, KEY, NOW, acc.id, {
       ...fast,
       batchSize: 10,
@@ -132,9 +169,10 @@ describe.skipIf(!hasDovecot).each(testDialects())('IMAP sync from a real Dovecot
         if (restarted) return;
         restarted = true;
         await dovecot.stop();
-        setTimeout(() => void dovecot.start(), 300);
+        restarting = new Promise((resolve, reject) => setTimeout(() => dovecot.start().then(resolve, reject), 300));
       },
     });
+    await restarting;
     expect(restarted).toBe(true);
     expect(result.failures).toEqual([]);
     const reference = await buildWorkspace(db);

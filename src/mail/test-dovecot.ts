@@ -40,7 +40,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function config(dir: string, port: number): string {
+function config(dir: string, port: number, rawlog: boolean): string {
   return `
 base_dir = ${dir}/run
 state_dir = ${dir}/state
@@ -54,6 +54,7 @@ default_internal_user = dovecot
 default_login_user = dovenull
 first_valid_uid = 1
 mail_location = maildir:${dir}/mail/%u
+${rawlog ? `# What clients sent (*.in) and got (*.out), a file per session: tests count the commands a sync costs.\nrawlog_dir = ${dir}/rawlog` : ''}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN ${dir}/passwd
@@ -100,19 +101,21 @@ async function waitForPort(port: number, child: ChildProcess, log: string): Prom
   throw new Error(`dovecot did not listen on ${port}; see ${log}`);
 }
 
-export async function startDovecot(): Promise<TestDovecot> {
+/** `rawlog`: Dovecot writes each session's traffic under `<dir>/rawlog` (off for the bench: it writes every message again). */
+export async function startDovecot(options: { rawlog?: boolean } = {}): Promise<TestDovecot> {
   mkdirSync('/var/tmp/rapport-tests', { recursive: true });
   chmodSync('/var/tmp/rapport-tests', 0o755);
   const dir = mkdtempSync('/var/tmp/rapport-tests/dovecot-');
   chmodSync(dir, 0o755);
-  for (const sub of ['run', 'state', 'mail']) mkdirSync(join(dir, sub), { mode: 0o777 });
-  // Dovecot (running as its user) creates the Maildir; the folder must be its to write.
+  for (const sub of ['run', 'state', 'mail', 'rawlog']) mkdirSync(join(dir, sub), { mode: 0o777 });
+  // Dovecot (running as its user) creates the Maildir and the raw logs; the folders must be its to write.
   chmodSync(join(dir, 'mail'), 0o777);
+  chmodSync(join(dir, 'rawlog'), 0o777);
   const port = await freePort();
   const user = 'ada';
   const password = `pw-${Math.random().toString(36).slice(2)}-secret`;
   writeFileSync(join(dir, 'passwd'), `${user}:${password}::::::\n`, { mode: 0o644 });
-  writeFileSync(join(dir, 'dovecot.conf'), config(dir, port));
+  writeFileSync(join(dir, 'dovecot.conf'), config(dir, port, options.rawlog ?? false));
   let child: ChildProcess | null = null;
 
   const start = async () => {

@@ -163,6 +163,27 @@ export async function dismissSuggestion(db: Kysely<Database>, ws: Workspace, id:
   return findSuggestionOrThrow(db, ws, id, now);
 }
 
+/**
+ * The open (or snoozed) suggestion a message sent from Rapport carries out, checked before the
+ * message goes out: sending must not fail afterwards for a suggestion already gone.
+ * @throws not_found, conflict (already done or dismissed)
+ */
+export async function findActiveSuggestionOrThrow(db: Kysely<Database>, ws: Workspace, id: string, now: number): Promise<Suggestion> {
+  const row = await findActiveRowOrThrow(db, ws, id);
+  return suggestionRowToSuggestion(row, now);
+}
+
+/**
+ * Marks a suggestion done by an interaction already recorded (a reply sent from Rapport is
+ * stored by the send itself): only the status changes, nothing is logged a second time.
+ * @throws not_found, conflict (already done or dismissed)
+ */
+export async function markSuggestionDone(db: Kysely<Database>, ws: Workspace, id: string, now: number): Promise<Suggestion> {
+  await findActiveRowOrThrow(db, ws, id);
+  await updateSuggestionRow(db, ws.id, id, { status: 'done', snoozed_until: null, updated_at: now });
+  return findSuggestionOrThrow(db, ws, id, now);
+}
+
 /** What doing each kind logs: the interaction kind and the behaviour tag it practises. */
 const DONE_AS: Record<SuggestionKind, { kind: InteractionKind; tags: Tag[] }> = {
   reply: { kind: 'email', tags: [] },

@@ -6,7 +6,7 @@
  */
 import type { Contact, ContactInput, ContactPatch, HealthStatus, Stage } from '../../src/contacts/contacts.schema.js';
 import type { ImportSummary } from '../../src/import/import.types.js';
-import type { Interaction, LogInteractionInput } from '../../src/interactions/interactions.schema.js';
+import type { Interaction, LogInteractionInput, Thread } from '../../src/interactions/interactions.schema.js';
 import type { ContactHealth, OpenWait } from '../../src/metrics/metrics.types.js';
 import type { Role, Workspace, WorkspaceSettings } from '../../src/workspaces/workspaces.schema.js';
 import type { ApiToken, Member, SessionInfo, SignupSchema } from '../../src/auth/auth.schema.js';
@@ -185,7 +185,7 @@ export const api = {
   setRole: (userId: string, role: Role) => request<Member>('PATCH', `/members/${enc(userId)}`, { role }),
   removeMember: (userId: string) => request<void>('DELETE', `/members/${enc(userId)}`),
   invitations: () => listAll<Invitation>('/invitations'),
-  invite: (b: { email: string; role: Role }) => request<Invitation>('POST', '/invitations', b),
+  invite: (b: { email: string; role: Role }) => request<Invitation & { mailed: boolean; mail_error?: string }>('POST', '/invitations', b),
   revokeInvitation: (id: string) => request<void>('DELETE', `/invitations/${enc(id)}`),
   tokens: () => listAll<ApiToken>('/tokens'),
   createToken: (b: { name: string; role: Role }) => request<ApiToken>('POST', '/tokens', b),
@@ -200,6 +200,7 @@ export const api = {
   testMailAccount: (id: string) => request<ConnectionTest>('POST', `/accounts/${enc(id)}/test`),
   syncMailAccount: (id: string) => request<SyncSummary>('POST', `/accounts/${enc(id)}/sync`),
   sendMessage: (b: SendInput) => request<SentMessage>('POST', '/messages', b),
+  thread: (id: string) => request<Thread>('GET', `/threads/${enc(id)}`),
 };
 
 /** Downloads of every contact: plain links, the session cookie authenticates them. */

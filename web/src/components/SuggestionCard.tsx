@@ -1,10 +1,13 @@
 /**
  * One item of Today: who, why it is in today's plan, the reason, its draft (copy or open in
- * the mail app) and the actions. Snooze offers tomorrow, next week or a date.
+ * the mail app) and the actions. Snooze offers tomorrow, next week or a date. A reply opens a
+ * composer in its thread, prefilled with the draft, with the coach beside it.
  */
+import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
-import type { Suggestion } from '../api';
+import { api, type Suggestion } from '../api';
+import { Composer } from './Composer';
 import { formatDate } from './ui';
 
 const KIND_LABELS: Record<string, string> = {
@@ -29,9 +32,17 @@ export function localDayAt9(daysAhead: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T09:00`;
 }
 
-export function SuggestionCard(props: { s: Suggestion; index: number; isSelected: boolean; busy: boolean; onFocus: () => void; onAct: (a: CardAction) => void }) {
+/** The waiting thread of a reply suggestion: its cause is `reply:<thread id>:<since>`. */
+export function replyThreadOf(s: Suggestion): string | null {
+  const [kind, thread] = s.cause.split(':');
+  return kind === 'reply' && thread ? thread : null;
+}
+
+export function SuggestionCard(props: { s: Suggestion; index: number; isSelected: boolean; busy: boolean; onFocus: () => void; onAct: (a: CardAction) => void; onSent?: () => void }) {
   const { s } = props;
   const [copied, setCopied] = useState(false);
+  const [replying, setReplying] = useState(false);
+  const threadId = s.contact.email ? replyThreadOf(s) : null;
   const [snoozing, setSnoozing] = useState(false);
   const [date, setDate] = useState('');
   const [dateError, setDateError] = useState('');
@@ -68,6 +79,9 @@ export function SuggestionCard(props: { s: Suggestion; index: number; isSelected
         <p style={{ margin: 0 }}>{s.reason}</p>
       </div>
       <div className="actions">
+        {threadId && (
+          <button type="button" className="btn small primary" aria-expanded={replying} aria-controls={`${ids}-reply`} onClick={() => setReplying(!replying)} aria-label={`Reply to ${who}`}>Reply…</button>
+        )}
         <button type="button" className="btn small primary" disabled={props.busy} onClick={() => props.onAct({ type: 'done' })} aria-label={`Done: ${who}`}>Done</button>
         <button type="button" className="btn small" disabled={props.busy} aria-expanded={snoozing} aria-controls={`${ids}-snooze`} onClick={() => setSnoozing(!snoozing)} aria-label={`Snooze: ${who}`}>Snooze…</button>
         <button type="button" className="btn small ghost" disabled={props.busy} onClick={() => props.onAct({ type: 'dismiss' })} aria-label={`Dismiss: ${who}`}>Dismiss</button>
@@ -79,6 +93,11 @@ export function SuggestionCard(props: { s: Suggestion; index: number; isSelected
             <button type="button" className="btn small" onClick={copy}>{copied ? 'Copied' : 'Copy draft'}</button>
             {mailto && <a className="btn small" href={mailto}>Send from mail app</a>}
           </div>
+        </div>
+      )}
+      {threadId && replying && (
+        <div id={`${ids}-reply`}>
+          <ReplyComposer s={s} threadId={threadId} onSent={props.onSent} />
         </div>
       )}
       {snoozing && (
@@ -94,4 +113,11 @@ export function SuggestionCard(props: { s: Suggestion; index: number; isSelected
       )}
     </article>
   );
+}
+
+function ReplyComposer({ s, threadId, onSent }: { s: Suggestion; threadId: string; onSent?: () => void }) {
+  const thread = useQuery({ queryKey: ['thread', threadId], queryFn: () => api.thread(threadId), staleTime: 60_000 });
+  if (thread.isPending) return <p className="muted">Opening the thread…</p>;
+  // Without the thread (deleted meanwhile) the server says so when sending.
+  return <Composer contactId={s.contact.id} threadId={threadId} subject={thread.data?.subject ?? null} draft={s.draft?.trim() ?? ''} suggestionId={s.id} coach onSent={onSent} />;
 }

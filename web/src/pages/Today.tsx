@@ -116,7 +116,10 @@ export default function Today() {
         <ul ref={listRef} className="stack plan-list">
           {items.map((s, i) => (
             <li key={s.id}>
-              <SuggestionCard s={s} index={i} isSelected={i === selected} onFocus={() => setSelected(i)} busy={act.isPending} onAct={(action) => act.mutate({ s, action, index: i })} />
+              <SuggestionCard s={s} index={i} isSelected={i === selected} onFocus={() => setSelected(i)} busy={act.isPending} onAct={(action) => act.mutate({ s, action, index: i })} onSent={() => {
+                setToast({ text: `Sent and done: ${s.contact.name || s.contact.email}` });
+                focusNext.current = i;
+              }} />
             </li>
           ))}
         </ul>

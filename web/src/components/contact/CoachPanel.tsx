@@ -13,8 +13,6 @@ export function CoachPanel({ contactId, email }: { contactId: string; email: str
   const id = useId();
   const queryClient = useQueryClient();
   const [text, setText] = useState('');
-  const deferred = useDeferredValue(text.trim());
-  const coach = useQuery({ queryKey: ['coach', contactId, deferred], queryFn: () => api.coach(contactId, deferred), enabled: deferred.length > 3, staleTime: Infinity, retry: false });
   // The same query as the contact's suggestions: the best open reply is the wait to answer.
   const today = useQuery({ queryKey: ['today', 'contact', contactId], queryFn: () => api.todayFor(contactId) });
   const reply = today.data?.find((s) => s.kind === 'reply' && s.status === 'open');
@@ -40,19 +38,28 @@ export function CoachPanel({ contactId, email }: { contactId: string; email: str
           {reply && <p className="muted" style={{ margin: 0 }}>Logged as your reply to the message {reply.contact.name} is waiting on.</p>}
           {log.error && <p className="error" role="alert">{errorText(log.error)}</p>}
         </div>
-        <div className="stack" aria-live="polite">
-          <h3>Coach</h3>
-          {deferred.length <= 3 && <p className="muted">Start writing: the coach shows which of the seven behaviours your reply practises.</p>}
-          {coach.error && <p className="muted">The coach is unavailable: {errorText(coach.error)}</p>}
-          {coach.data && (
-            <>
-              <div className="chips">{coach.data.shows.length ? coach.data.shows.map((b) => <span key={b} className="chip">✓ {b}</span>) : <span className="muted">No behaviour detected yet.</span>}</div>
-              {coach.data.missing.length > 0 && <p style={{ margin: 0 }}>Missing: {coach.data.missing.join(', ')}</p>}
-              {coach.data.advice.length > 0 && <ul style={{ margin: 0, paddingLeft: '1.1rem' }}>{coach.data.advice.map((t) => <li key={t}>{t}</li>)}</ul>}
-            </>
-          )}
-        </div>
+        <CoachAdvice contactId={contactId} text={text} />
       </div>
     </section>
+  );
+}
+
+/** What the coach says of a draft to this contact, as it is written: the behaviours it shows and what is missing. */
+export function CoachAdvice({ contactId, text }: { contactId: string; text: string }) {
+  const deferred = useDeferredValue(text.trim());
+  const coach = useQuery({ queryKey: ['coach', contactId, deferred], queryFn: () => api.coach(contactId, deferred), enabled: deferred.length > 3, staleTime: Infinity, retry: false });
+  return (
+    <div className="stack" aria-live="polite">
+      <h3>Coach</h3>
+      {deferred.length <= 3 && <p className="muted">Start writing: the coach shows which of the seven behaviours your reply practises.</p>}
+      {coach.error && <p className="muted">The coach is unavailable: {errorText(coach.error)}</p>}
+      {coach.data && (
+        <>
+          <div className="chips">{coach.data.shows.length ? coach.data.shows.map((b) => <span key={b} className="chip">✓ {b}</span>) : <span className="muted">No behaviour detected yet.</span>}</div>
+          {coach.data.missing.length > 0 && <p style={{ margin: 0 }}>Missing: {coach.data.missing.join(', ')}</p>}
+          {coach.data.advice.length > 0 && <ul style={{ margin: 0, paddingLeft: '1.1rem' }}>{coach.data.advice.map((t) => <li key={t}>{t}</li>)}</ul>}
+        </>
+      )}
+    </div>
   );
 }

@@ -53,7 +53,10 @@ export function MembersSection({ myId, canManage }: { myId: string; canManage: b
           <div><button className="btn" type="submit" disabled={invite.isPending}>Send invitation</button></div>
           {invite.error && <p className="error" role="alert">{errorText(invite.error)}</p>}
           {invite.data?.token && (
-            <p role="status">Invitation for {invite.data.email} created. Share this token once: <code>{invite.data.token}</code></p>
+            <p role="status">
+              Invitation for {invite.data.email} created{invite.data.mailed ? ' and mailed to them' : ''}.{' '}
+              {invite.data.mail_error && `It could not be mailed (${invite.data.mail_error}). `}Share this token once: <code>{invite.data.token}</code>
+            </p>
           )}
         </form>
       )}
