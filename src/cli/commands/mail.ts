@@ -22,9 +22,9 @@ export function registerMailCommands(program: Command): void {
   account
     .command('add')
     .description('add a mail account (its address becomes one of your own addresses)')
-    .requiredOption('--imap <url>', 'imaps://user@host[:port], or imap://… (STARTTLS when offered)')
-    .requiredOption('--smtp <url>', 'smtps://user@host[:port], or smtp://… (STARTTLS when offered)')
-    .requiredOption('--password-env <var>', 'environment variable holding the password (used for both servers)')
+    .requiredOption('--imap <url>', 'imaps://user@host[:port], or imap://… (STARTTLS when offered); required')
+    .requiredOption('--smtp <url>', 'smtps://user@host[:port], or smtp://… (STARTTLS when offered); required')
+    .requiredOption('--password-env <var>', 'environment variable holding the password (used for both servers); required')
     .option('--name <name>', 'name of the account (default its address)')
     .option('--address <email>', 'address mail is sent from (default the IMAP user)')
     .option('--folders <list>', 'folders to sync, comma-separated (default INBOX and the Sent folder)')
@@ -111,7 +111,7 @@ export function registerMailCommands(program: Command): void {
     .command('send <contact>')
     .description('send a message to a contact from the mail account; it ends the wait it answers')
     .option('--subject <subject>', 'subject (a reply defaults to "Re: " and the thread’s subject)')
-    .requiredOption('--file <path>', 'the message, in Markdown ("-" reads standard input)')
+    .requiredOption('--file <path>', 'the message, in Markdown ("-" reads standard input); required')
     .option('--reply-to-thread <id>', 'reply in this thread (In-Reply-To, References, "Re:" subject)')
     .addOption(new Option('--account <account>', 'send from this account (default the first)'))
     .action(async (contact: string, opts: { subject?: string; file: string; replyToThread?: string; account?: string }, command: Command) => {
