@@ -70,12 +70,24 @@ function commandPath(command: Command): string {
   return names.join(' ');
 }
 
-/** Opens the database named by --db / DATABASE_URL, else the embedded one in --data / RAPPORT_DATA. */
-export async function withDb<T>(command: Command, fn: (ctx: DbContext) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
+/**
+ * Opens the database named by --db / DATABASE_URL, else the embedded one in --data / RAPPORT_DATA.
+ * Only commands that make or fill a database (`create`) start an embedded one that is not
+ * there: a mistyped --data for any other command is an error, not a new empty database.
+ */
+export async function withDb<T>(command: Command, fn: (ctx: DbContext) => Promise<T>, options: { migrate?: boolean; create?: boolean } = {}): Promise<T> {
   const globals = globalsOf(command);
   const now = await resolveNow(globals);
   const [{ readEnv }, { openDatabase }] = await Promise.all([import('../config.js'), import('../db/database.js')]);
   const env = readEnv();
+  if (!options.create && !(globals.db ?? env.DATABASE_URL)) {
+    const [{ existsSync }, { join, resolve }] = await Promise.all([import('node:fs'), import('node:path')]);
+    const dir = resolve(globals.data ?? env.RAPPORT_DATA ?? './data');
+    if (!existsSync(join(dir, 'rapport.db'))) {
+      const { AppError } = await import('../errors.js');
+      throw new AppError('not_found', `no Rapport database in ${dir}: check --data (or RAPPORT_DATA), or start one with rapport init or rapport demo`);
+    }
+  }
   const db = await openDatabase({ url: globals.db ?? env.DATABASE_URL, dataDir: globals.data ?? env.RAPPORT_DATA, processName: commandPath(command), migrate: options.migrate });
   try {
     return await fn({ db, now, json: !!globals.json, globals });

@@ -6,6 +6,10 @@ import type { Fact } from '../facts/facts.schema.js';
 import type { Interaction } from '../interactions/interactions.schema.js';
 import { FACTOR_NAMES, type ContactHealth, type OpenWait } from '../metrics/metrics.types.js';
 import { businessDuration, percent, wallDuration } from './explain.js';
+import { displayWidth, padDisplay, truncateDisplay } from '../shared/display-width.js';
+
+/** Columns a waiting row may take: a standard terminal, with room to spare. */
+const WAIT_ROW_WIDTH = 100;
 
 const dash = '—';
 const num = (n: number | null, digits = 1) => (n === null ? dash : Number.isInteger(n) ? String(n) : n.toFixed(digits));
@@ -45,21 +49,31 @@ export function renderHealth(h: ContactHealth, ws: Workspace): string {
   return lines.join('\n');
 }
 
-export function renderWaits(waits: OpenWait[], ws: Workspace): string {
-  if (waits.length === 0) return 'Nobody is waiting for a reply.';
+/**
+ * Open waits as a table of at most 100 columns: the contact by name (cut at 28 columns; the
+ * address is in --json and `rapport contact`), the subject in what is left. `total` (when more
+ * waits exist than shown) adds how many more there are.
+ */
+export function renderWaits(waits: OpenWait[], ws: Workspace, total = waits.length): string {
+  if (waits.length === 0) return total > 0 ? `${total} waiting; none shown (--limit 0).` : 'Nobody is waiting for a reply.';
   const rows = waits.map((w) => [
-    w.contact.name,
-    w.contact.email ?? dash,
+    truncateDisplay(w.contact.name || (w.contact.email ?? dash), 28),
     w.subject ?? dash,
     w.since.slice(0, 16).replace('T', ' '),
     wallDuration(w.wait_s),
-    businessDuration(w.wait_business_s, dayLength(ws)),
+    // The header says business; "30.5 days" keeps the row short.
+    businessDuration(w.wait_business_s, dayLength(ws)).replace(' business ', ' '),
     String(w.nudges),
   ]);
-  const headers = ['CONTACT', 'EMAIL', 'SUBJECT', 'SINCE (UTC)', 'WAITING', 'BUSINESS', 'NUDGES'];
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
+  const headers = ['CONTACT', 'SUBJECT', 'SINCE (UTC)', 'WAITING', 'BUSINESS', 'NUDGES'];
+  const widthOf = (i: number) => Math.max(displayWidth(headers[i]!), ...rows.map((r) => displayWidth(r[i]!)));
+  const others = headers.reduce((sum, _h, i) => (i === 1 ? sum : sum + widthOf(i)), 0) + 2 * (headers.length - 1);
+  const subjectWidth = Math.max(displayWidth(headers[1]!), WAIT_ROW_WIDTH - others);
+  for (const r of rows) r[1] = truncateDisplay(r[1]!, subjectWidth);
+  const widths = headers.map((_h, i) => widthOf(i));
+  const line = (r: string[]) => r.map((c, i) => padDisplay(c, widths[i]!)).join('  ').trimEnd();
+  const more = total > waits.length ? [`… and ${total - waits.length} more (--limit)`] : [];
+  return [line(headers), ...rows.map(line), ...more].join('\n');
 }
 
 export function renderContact(

@@ -5,7 +5,7 @@
  * (SPEC §3.5).
  */
 import { open, readdir, stat } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import type { Db } from '../db/database.js';
 import { ValidationError } from '../errors.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
@@ -96,6 +96,70 @@ export async function detectFormat(path: string, asked?: ImportFormat): Promise<
   return { format, isFolder };
 }
 
+interface ImportJob {
+  path: string;
+  format: ImportFormat;
+  isFolder: boolean;
+  /** For a walked folder's loose messages: the files, all under `path`. */
+  files?: string[];
+}
+
+/** What a folder walk found: the jobs, and the files it could not read as anything. */
+interface FolderPlan {
+  jobs: ImportJob[];
+  unknown: string[];
+}
+
+// Contacts first, so that mail and meetings find the people they concern by address.
+const ORDER: Record<ImportFormat, number> = { vcard: 0, csv: 0, maildir: 1, mbox: 1, eml: 1, ics: 2 };
+
+/**
+ * Walks a folder: a folder holding `cur` or `new` is one Maildir; every other file is told by
+ * its extension or content. Loose messages become one job, so the folder resumes as a whole.
+ */
+async function planFolder(root: string): Promise<FolderPlan> {
+  const jobs: ImportJob[] = [];
+  const messages: string[] = [];
+  const unknown: string[] = [];
+  const walk = async (dir: string) => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    const names = new Set(entries.filter((e) => e.isDirectory()).map((e) => e.name));
+    if (names.has('cur') || names.has('new')) {
+      jobs.push({ path: dir, format: 'maildir', isFolder: true });
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (e.name.startsWith('.')) continue;
+      const full = join(dir, e.name);
+      if (e.isDirectory()) await walk(full);
+      else if (e.isFile()) {
+        const format = EXTENSIONS[extname(e.name).toLowerCase()] ?? (await sniff(full));
+        if (format === 'eml') messages.push(full);
+        else if (format) jobs.push({ path: full, format, isFolder: false });
+        else unknown.push(full);
+      }
+    }
+  };
+  await walk(root);
+  if (messages.length > 0) jobs.push({ path: root, format: 'eml', isFolder: true, files: messages });
+  jobs.sort((a, b) => ORDER[a.format] - ORDER[b.format]);
+  return { jobs, unknown };
+}
+
+/** "3 .txt files, 1 .pdf": what a folder held that is no mail, contacts or calendar. */
+function describeUnknown(files: string[]): string {
+  if (files.length === 0) return 'it holds no files';
+  const counts = new Map<string, number>();
+  for (const f of files) {
+    const ext = extname(f).toLowerCase() || 'without extension';
+    counts.set(ext, (counts.get(ext) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([ext, n]) => (ext === 'without extension' ? `${n} file${n === 1 ? '' : 's'} without extension` : `${n} ${ext} file${n === 1 ? '' : 's'}`))
+    .join(', ');
+}
+
 function addSummary(total: ImportSummary, part: ImportSummary) {
   total.read += part.read;
   total.imported += part.imported;
@@ -115,16 +179,26 @@ function addSummary(total: ImportSummary, part: ImportSummary) {
 export async function importPaths(db: Db, ws: Workspace, paths: string[], now: number, options: ImportOptions = {}): Promise<ImportSummary> {
   const started = performance.now();
   if (paths.length === 0) throw new ValidationError('give at least one file or folder to import');
-  const jobs = [];
-  for (const p of paths) jobs.push({ path: resolve(p), ...(await detectFormat(resolve(p), options.format)) });
+  const jobs: ImportJob[] = [];
   const total = emptySummary();
+  for (const p of paths) {
+    const path = resolve(p);
+    if (!options.format && (await statOrThrow(path)).isDirectory()) {
+      const plan = await planFolder(path);
+      if (plan.jobs.length === 0) throw new ValidationError(`nothing to import in ${p}: ${describeUnknown(plan.unknown)} (rapport reads mbox, .eml, Maildir, vCard, CSV and iCalendar files)`);
+      jobs.push(...plan.jobs);
+      for (const f of plan.unknown) {
+        if (total.errors.length < MAX_REPORTED_ERRORS) total.errors.push({ where: f, reason: 'not mail, contacts or a calendar; left out' });
+      }
+    } else jobs.push({ path, ...(await detectFormat(path, options.format)) });
+  }
   // Contacts whose health needs recomputing; null once too many to list (then all are rescored).
   let touched: Set<string> | null = new Set<string>();
   for (const job of jobs) {
     const onProgress = options.onProgress ? (p: ImportProgress) => options.onProgress!(job.path, p) : undefined;
     let summary: ImportSummary;
     if (job.format === 'mbox' || job.format === 'eml' || job.format === 'maildir') {
-      const source = job.format === 'mbox' ? await openMbox(job.path) : await openMessageFiles(job.path, job.format, job.isFolder);
+      const source = job.format === 'mbox' ? await openMbox(job.path) : await openMessageFiles(job.path, job.format, job.isFolder, job.files);
       const mailOptions: MailImportOptions = { workers: options.workers, includeLists: options.includeLists, batchSize: options.batchSize, onProgress };
       const result = await importMailSource(db, ws, source, now, mailOptions);
       if (!result.contactIds) touched = null;

@@ -53,6 +53,6 @@ export function registerDemoCommands(program: Command): void {
               `Next: rapport --workspace ${workspace.slug} today   (or: contacts --sort health, waiting)`,
             ].join('\n'),
         );
-      });
+      }, { create: true });
     });
 }

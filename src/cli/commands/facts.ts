@@ -33,9 +33,14 @@ export function registerFactCommands(program: Command): void {
     .addOption(new Option('--kind <kind>', 'only this kind').choices(FACT_KINDS))
     .action(async (contact: string | undefined, opts: { kind?: never }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const { listFacts } = await import('../../facts/facts.service.js');
+        const [{ listFacts }, { contactNames }] = await Promise.all([import('../../facts/facts.service.js'), import('../../contacts/contact-names.js')]);
         const rows = await listFacts(ctx.db.kysely, ctx.ws, { contact, kind: opts.kind });
-        emit(ctx, rows, () => (rows.length === 0 ? 'No facts.' : table(['ID', 'CONTACT', 'KIND', 'TEXT', 'DATE'], rows.map((f) => [f.id, f.contact_id, f.kind, f.text, f.date ? `${f.date}${f.yearly ? ' ↻' : ''}` : null]))));
+        const names = ctx.json ? new Map<string, string>() : await contactNames(ctx.db.kysely, ctx.ws.id, rows.map((f) => f.contact_id));
+        emit(ctx, rows, () =>
+          rows.length === 0
+            ? 'No facts.'
+            : table(['ID', 'CONTACT', 'KIND', 'TEXT', 'DATE'], rows.map((f) => [f.id, names.get(f.contact_id) ?? f.contact_id, f.kind, f.text, f.date ? `${f.date}${f.yearly ? ' ↻' : ''}` : null])),
+        );
       });
     });
   fact
@@ -94,10 +99,11 @@ function registerCommitmentCommands(program: Command): void {
     .addOption(new Option('--status <status>', 'open or done').choices(['open', 'done']))
     .action(async (contact: string | undefined, opts: { status?: 'open' | 'done' }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const { listCommitments } = await import('../../commitments/commitments.service.js');
+        const [{ listCommitments }, { contactNames }] = await Promise.all([import('../../commitments/commitments.service.js'), import('../../contacts/contact-names.js')]);
         const rows = await listCommitments(ctx.db.kysely, ctx.ws, { contact, status: opts.status });
+        const names = ctx.json ? new Map<string, string>() : await contactNames(ctx.db.kysely, ctx.ws.id, rows.map((c) => c.contact_id));
         emit(ctx, rows, () =>
-          rows.length === 0 ? 'No commitments.' : table(['ID', 'CONTACT', 'DUE', 'STATUS', 'TEXT'], rows.map((c) => [c.id, c.contact_id, c.due.slice(0, 16).replace('T', ' '), c.status === 'done' ? `done${c.on_time ? ' ★ on time' : ''}` : 'open', c.text])),
+          rows.length === 0 ? 'No commitments.' : table(['ID', 'CONTACT', 'DUE', 'STATUS', 'TEXT'], rows.map((c) => [c.id, names.get(c.contact_id) ?? c.contact_id, c.due.slice(0, 16).replace('T', ' '), c.status === 'done' ? `done${c.on_time ? ' ★ on time' : ''}` : 'open', c.text])),
         );
       });
     });

@@ -41,7 +41,7 @@ export function registerFoundationCommands(program: Command): void {
             'Next: rapport import ~/mail/archive.mbox   (or: rapport contacts add ada@example.com)',
           ].join('\n'),
         );
-      });
+      }, { create: true });
     });
 
   const contacts = program

@@ -1,7 +1,7 @@
 /** `health`, `waiting`, `contact`, `rescore` and `settings`: the §4 metrics and §5 health. */
 import type { Command } from 'commander';
 import type { OwnAddressesResult } from '../../import/mail/rederive.service.js';
-import { emit, withWorkspace } from '../context.js';
+import { emit, intOption, withWorkspace } from '../context.js';
 
 export function registerHealthCommands(program: Command): void {
   program
@@ -22,14 +22,16 @@ export function registerHealthCommands(program: Command): void {
   program
     .command('waiting')
     .description('open waits: people waiting for your reply, oldest first')
-    .action(async (_opts: unknown, command: Command) => {
+    .option('--limit <n>', 'show the N oldest only', intOption('--limit'))
+    .action(async (opts: { limit?: number }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
         const [{ listOpenWaits }, { renderWaits }] = await Promise.all([
           import('../../health/health.service.js'),
           import('../../health/health.render.js'),
         ]);
-        const waits = await listOpenWaits(ctx.db.kysely, ctx.ws, ctx.now);
-        emit(ctx, waits, () => renderWaits(waits, ctx.ws));
+        const all = await listOpenWaits(ctx.db.kysely, ctx.ws, ctx.now);
+        const waits = opts.limit === undefined ? all : all.slice(0, opts.limit);
+        emit(ctx, waits, () => renderWaits(waits, ctx.ws, all.length));
       });
     });
 

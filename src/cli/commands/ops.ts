@@ -40,7 +40,7 @@ export function registerOpsCommands(program: Command): void {
         const { restoreDatabase } = await import('../../ops/backup.service.js');
         const result = await restoreDatabase(ctx.db, file, { force: opts.force, onProgress: progressPrinter(!ctx.json && !!process.stderr.isTTY) });
         emit(ctx, result, () => `Restored ${result.rows.toLocaleString('en')} rows in ${result.tables} tables from ${file}.`);
-      });
+      }, { create: true });
     });
 
   program
@@ -90,7 +90,7 @@ export function registerOpsCommands(program: Command): void {
             .filter(Boolean)
             .join('\n'),
         );
-      });
+      }, { create: true });
     });
 
   program

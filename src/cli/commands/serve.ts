@@ -90,6 +90,6 @@ export function registerServeCommands(program: Command): void {
           process.on('SIGINT', stop);
           process.on('SIGTERM', stop);
         });
-      });
+      }, { create: true });
     });
 }

@@ -94,8 +94,9 @@ export async function listMessageFiles(dir: string, format: 'eml' | 'maildir'): 
   return out.sort();
 }
 
-export async function openMessageFiles(path: string, format: 'eml' | 'maildir', isFolder: boolean): Promise<MailSource> {
-  const files = isFolder ? await listMessageFiles(path, format) : [path];
+/** Messages in files: one file, a folder's `*.eml` or Maildir tree, or the given `files` found under the folder `path`. */
+export async function openMessageFiles(path: string, format: 'eml' | 'maildir', isFolder: boolean, given?: string[]): Promise<MailSource> {
+  const files = given ?? (isFolder ? await listMessageFiles(path, format) : [path]);
   const hash = createHash('sha256');
   const infos: Stats[] = [];
   for (const f of files) {
