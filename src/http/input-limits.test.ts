@@ -123,6 +123,12 @@ describe.each(testDialects())('input limits on %s', (dialect) => {
     await expectReadsAnswer();
   });
 
+  it('takes an own domain with LIKE wildcards and a trailing backslash as text (PostgreSQL answered 500)', async () => {
+    const res = await call('PATCH', '/api/v1/settings', { own_domains: ['%_\\'] });
+    expect(res.statusCode, res.body.slice(0, 300)).toBeLessThan(500);
+    await expectReadsAnswer();
+  });
+
   it('searches for % _ and \\ as text', async () => {
     await buildContact(f.db, f.a, { email: 'under_score@client.example', name: 'Una Score' });
     await buildContact(f.db, f.a, { email: 'pct@client.example', name: '100% Pure' });

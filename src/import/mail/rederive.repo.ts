@@ -1,5 +1,5 @@
 /** Queries of re-deriving stored mail after a change of own addresses (rederive.service.ts). */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -68,7 +68,8 @@ export async function findContactsByAddresses(db: Db, workspaceId: string, addre
     .where((eb) =>
       eb.or([
         ...(addresses.length > 0 ? [eb('e.email', 'in', addresses)] : []),
-        ...domains.map((d) => eb('e.email', 'like', `%@${d}`)),
+        // A domain is text, not a pattern: its % _ and \ are escaped (PostgreSQL refuses a pattern ending in \).
+        ...domains.map((d) => sql<boolean>`${sql.ref('e.email')} like ${`%@${d.replace(/[\\%_]/g, (c) => `\\${c}`)}`} escape '\\'`),
       ]),
     )
     .orderBy('c.name')
