@@ -15,6 +15,18 @@ import type {
 } from '../interactions/interactions.table.js';
 import type { ImportsTable, ThreadSubjectKeysTable } from '../import/import.table.js';
 import type { MailAccountsTable, MailFoldersTable } from '../mail/mail.table.js';
+import type {
+  NewsletterCampaignsTable,
+  NewsletterDripEnrollmentsTable,
+  NewsletterDripSendsTable,
+  NewsletterDripStepsTable,
+  NewsletterDripsTable,
+  NewsletterEventsTable,
+  NewsletterListsTable,
+  NewsletterSendsTable,
+  NewsletterSubscribersTable,
+  NewsletterSuppressionsTable,
+} from '../newsletter/newsletter.table.js';
 import type { KnowledgeItemsTable, KnowledgeSharesTable } from '../knowledge/knowledge.table.js';
 import type { SuggestionRunsTable, SuggestionsTable } from '../suggestions/suggestions.table.js';
 import type { TodayPlanItemsTable, TodayPlansTable } from '../suggestions/plan.table.js';
@@ -55,4 +67,14 @@ export interface Database {
   mail_accounts: MailAccountsTable;
   mail_folders: MailFoldersTable;
   first_owner: FirstOwnerTable;
+  newsletter_lists: NewsletterListsTable;
+  newsletter_subscribers: NewsletterSubscribersTable;
+  newsletter_suppressions: NewsletterSuppressionsTable;
+  newsletter_campaigns: NewsletterCampaignsTable;
+  newsletter_sends: NewsletterSendsTable;
+  newsletter_events: NewsletterEventsTable;
+  newsletter_drips: NewsletterDripsTable;
+  newsletter_drip_steps: NewsletterDripStepsTable;
+  newsletter_drip_enrollments: NewsletterDripEnrollmentsTable;
+  newsletter_drip_sends: NewsletterDripSendsTable;
 }

@@ -10,6 +10,7 @@ import { migration as firstHour } from './0009-first-hour.js';
 import { migration as mail } from './0010-mail.js';
 import { migration as suggestionPriority } from './0006-suggestion-priority.js';
 import { migration as todayPlan } from './0011-today-plan.js';
+import { migration as newsletter } from './0013-newsletter.js';
 
 /**
  * Every migration, in order. Names are versions: append new ones, never rename or edit one
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0010-mail': mail,
   '0011-today-plan': todayPlan,
   '0012-citus-keys': citusKeys,
+  '0013-newsletter': newsletter,
 };
