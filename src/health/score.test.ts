@@ -80,14 +80,25 @@ describe('health score (SPEC §5)', () => {
     expect(h.factors.attention.explanation).toContain('day 31 of 90');
   });
 
-  it('factors without data are left out of the weighted mean', () => {
+  it('a contact nothing has happened with yet is unscored, not at risk', () => {
     const c = computed([], null);
+    const h = scoreHealth(c.metrics, c.detail, DEFAULT_WEIGHTS);
+    for (const name of ['responsiveness', 'attention', 'care', 'engagement', 'reciprocity'] as const) expect(h.factors[name].value).toBeNull();
+    expect(h.factors.care.explanation).toBe('Nothing with them yet: no mail, call, meeting or note to measure.');
+    expect(h.score).toBeNull();
+    expect(h.status).toBeNull();
+  });
+
+  it('factors without data are left out of the weighted mean; care without a give is 0 once anything happened', () => {
+    // One inbound note long ago: no wait in the window, no touch, no honeymoon baseline, nothing given or asked.
+    const c = computed([ix('note', 'in', NOW - 400 * DAY)], null);
     const h = scoreHealth(c.metrics, c.detail, DEFAULT_WEIGHTS);
     expect(h.factors.responsiveness.value).toBeNull();
     expect(h.factors.attention.value).toBeNull();
     expect(h.factors.engagement.value).toBeNull();
     expect(h.factors.reciprocity.value).toBeNull();
     // Only care (0) has data.
+    expect(h.factors.care.value).toBe(0);
     expect(h.score).toBe(0);
     expect(h.status).toBe('at_risk');
     expect(scoreHealth(c.metrics, c.detail, { ...DEFAULT_WEIGHTS, care: 0 }).score).toBeNull();

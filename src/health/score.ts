@@ -94,6 +94,8 @@ export function attentionFactor(m: ContactMetrics, d: MetricsDetail): Value {
 
 export function careFactor(d: MetricsDetail): Value {
   const gives = d.care.distinct_gives;
+  // A contact nothing has happened with yet is not scored: no data is not "at risk".
+  if (!d.has_interactions) return { value: null, explanation: 'Nothing with them yet: no mail, call, meeting or note to measure.' };
   if (gives.length === 0) {
     return { value: 0, explanation: 'No give behaviour (interest, compliment, knowledge, surprise, heroics) in 180 days; 4 different ones earn full marks.' };
   }

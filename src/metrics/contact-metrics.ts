@@ -17,6 +17,8 @@ export interface MetricsDetail {
   attention: Attention;
   care: Care;
   now: number;
+  /** Whether anything at all happened with this contact before now: without it no factor has data, care included. */
+  has_interactions: boolean;
   honeymoon_days: number;
   business_day_s: number;
 }
@@ -67,6 +69,15 @@ export function computeContactMetrics(input: MetricsInput, tools: MetricsTools):
   };
   return {
     metrics,
-    detail: { responsiveness, engagement, attention, care, now, honeymoon_days: settings.honeymoon_days, business_day_s: tools.clock.daySeconds },
+    detail: {
+      responsiveness,
+      engagement,
+      attention,
+      care,
+      now,
+      has_interactions: interactions.some((i) => i.at < now),
+      honeymoon_days: settings.honeymoon_days,
+      business_day_s: tools.clock.daySeconds,
+    },
   };
 }
