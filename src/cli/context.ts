@@ -18,6 +18,8 @@ export interface GlobalOptions {
 export interface DbContext {
   db: Db;
   now: number;
+  /** Whether --now or RAPPORT_NOW set the instant (else it is the clock's). */
+  isNowGiven: boolean;
   json: boolean;
   globals: GlobalOptions;
 }
@@ -90,7 +92,7 @@ export async function withDb<T>(command: Command, fn: (ctx: DbContext) => Promis
   }
   const db = await openDatabase({ url: globals.db ?? env.DATABASE_URL, dataDir: globals.data ?? env.RAPPORT_DATA, processName: commandPath(command), migrate: options.migrate });
   try {
-    return await fn({ db, now, json: !!globals.json, globals });
+    return await fn({ db, now, isNowGiven: !!(globals.now ?? env.RAPPORT_NOW), json: !!globals.json, globals });
   } finally {
     await db.close();
   }

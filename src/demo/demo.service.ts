@@ -33,6 +33,7 @@ import type { KnowledgeRef } from './history.js';
 import { OWN_ADDRESS, OWN_DOMAIN } from './mail-writer.js';
 import { PeoplePlanner, planCompanies, type Company } from './people.js';
 import { forkRandom } from './random.js';
+import { DEMO_EPOCH, demoShift, shiftDemoRows } from './shift.js';
 
 export const DEMO_COMPETITORS = ['Globex', 'Initech'];
 export const MAX_DEMO_CONTACTS = 1_000_000;
@@ -76,16 +77,28 @@ function hash32(text: string): number {
  */
 export async function generateDemo(
   db: Db,
-  options: { contacts: number; seed: number; now: number; slug?: string; onProgress?: (done: number, total: number) => void },
+  options: {
+    contacts: number;
+    seed: number;
+    now: number;
+    /** False: generate as of the demo's fixed epoch, moved by whole weeks to just before `now` (same seed, same data whenever it runs). */
+    isNowExact?: boolean;
+    slug?: string;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<{ workspace: Workspace; contacts: number; interactions: number; seconds: number }> {
   validate(options);
   const started = performance.now();
   const { seed, contacts: total } = options;
   const now = wholeSeconds(options.now);
+  const isNowExact = options.isNowExact ?? true;
+  // The data is generated as of `at` and written `shift` later.
+  const at = isNowExact ? now : DEMO_EPOCH;
+  const shift = isNowExact ? 0 : demoShift(now);
   const slug = options.slug ?? 'demo';
-  const ids = seededIdGenerator(seed, now);
+  const ids = seededIdGenerator(seed, at);
   // Workspace ids are global keys: mix the slug in so two demos of one seed can live side by side.
-  const wsIds = seededIdGenerator(seed, now - (hash32(slug) % 0x1000000));
+  const wsIds = seededIdGenerator(seed, at - (hash32(slug) % 0x1000000));
   let workspace = await createWorkspace(
     db.kysely,
     { name: 'Demo', slug, me: [OWN_ADDRESS, `@${OWN_DOMAIN}`], time_zone: 'Europe/London' },
@@ -94,8 +107,9 @@ export async function generateDemo(
   );
   workspace = await updateWorkspaceSettings(db.kysely, workspace, { competitors: DEMO_COMPETITORS }, now);
   const progressTotal = total * 2;
-  const ctx = seedRows(workspace.id, seed, total, now, ids);
-  const planner = new PeoplePlanner(ctx.companies, now);
+  const ctx = seedRows(workspace.id, seed, total, at, ids);
+  shiftDemoRows(ctx.rows, shift);
+  const planner = new PeoplePlanner(ctx.companies, at);
   let written = 0;
   /** Generates the rows of contacts [start, end) (each from its own random stream, in order). */
   const generate = (start: number, end: number) => {
@@ -104,7 +118,7 @@ export async function generateDemo(
       const rng = forkRandom(seed, index);
       count += addContactRows(ctx, index, planner.plan(index, rng), rng);
     }
-    const rows = ctx.rows;
+    const rows = shiftDemoRows(ctx.rows, shift);
     ctx.rows = emptyDemoRows();
     return { rows, count, contacts: end - start };
   };

@@ -7,6 +7,7 @@ import { listOpenWaits } from '../health/health.service.js';
 import { DAY_MS } from '../shared/time.js';
 import { normalizeSubject } from '../text/index.js';
 import { generateDemo } from './demo.service.js';
+import { demoShift } from './shift.js';
 
 const NOW = Date.parse('2025-06-02T11:30:00Z');
 
@@ -54,6 +55,34 @@ describe('demo data across engines', () => {
     expect(b!.counts).toEqual(a!.counts);
     expect(b!.interactions).toEqual(a!.interactions);
     expect(b!.result.workspace.id).toBe(a!.result.workspace.id);
+  });
+
+  it('without an exact now gives the same people and counts whenever it runs, moved by whole weeks to just before now', async () => {
+    const runs = [];
+    // Minutes apart, then 36 days later.
+    for (const now of [NOW, NOW + 37 * 60_000, NOW + 36 * DAY_MS]) {
+      const db = await createTestDb('sqlite');
+      opened.push(db);
+      const result = await generateDemo(db, { contacts: 40, seed: 7, now, isNowExact: false });
+      const interactions = await db.kysely.selectFrom('interactions').select(['id', 'kind', 'occurred_at', 'subject']).orderBy('id').execute();
+      const facts = await db.kysely.selectFrom('facts').select(['id', 'date']).where('date', 'is not', null).orderBy('id').execute();
+      runs.push({ now, result, interactions, facts });
+    }
+    const [a, b, c] = runs;
+    expect(b!.result.interactions).toBe(a!.result.interactions);
+    expect(c!.result.interactions).toBe(a!.result.interactions);
+    expect(c!.interactions.map((i) => [i.id, i.kind, i.subject])).toEqual(a!.interactions.map((i) => [i.id, i.kind, i.subject]));
+    for (const run of runs) {
+      const newest = Math.max(...run.interactions.map((i) => Number(i.occurred_at)));
+      expect(newest).toBeLessThan(run.now);
+      expect(run.now - newest).toBeLessThan(8 * DAY_MS);
+    }
+    // The later run is the same data whole weeks on (six here: the first run was half an hour before a week's turn).
+    const weeks = demoShift(c!.now) - demoShift(a!.now);
+    expect(weeks).toBe(42 * DAY_MS);
+    const moved = c!.interactions.map((i, n) => Number(i.occurred_at) - Number(a!.interactions[n]!.occurred_at));
+    expect(new Set(moved)).toEqual(new Set([weeks]));
+    expect(c!.facts.map((f) => Date.parse(`${f.date}T00:00:00Z`) - Date.parse(`${a!.facts.find((g) => g.id === f.id)!.date}T00:00:00Z`))).toEqual(c!.facts.map(() => weeks));
   });
 
   it('gives different data for a different seed', async () => {

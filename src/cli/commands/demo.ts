@@ -31,7 +31,7 @@ export function registerDemoCommands(program: Command): void {
     .command('demo')
     .description('create a demo workspace with realistic, deterministic histories (same seed, same data)')
     .option('--contacts <n>', 'number of contacts (about 50 interactions each)', intOption('--contacts'), 200)
-    .option('--seed <s>', 'random seed: the same seed gives the same data on every engine', intOption('--seed'), 1)
+    .option('--seed <s>', 'random seed: the same seed gives the same people and counts on every engine, whenever it runs (without --now the data ends within the week before now)', intOption('--seed'), 1)
     .option('--slug <slug>', 'slug of the new workspace', 'demo')
     .action(async (opts: { contacts: number; seed: number; slug: string }, command: Command) => {
       await withDb(command, async (ctx) => {
@@ -39,7 +39,14 @@ export function registerDemoCommands(program: Command): void {
         const progress = await makeProgress(!ctx.json && !!process.stderr.isTTY, opts.contacts);
         let result: Awaited<ReturnType<typeof generateDemo>>;
         try {
-          result = await generateDemo(ctx.db, { contacts: opts.contacts, seed: opts.seed, now: ctx.now, slug: opts.slug, onProgress: progress.update });
+          result = await generateDemo(ctx.db, {
+            contacts: opts.contacts,
+            seed: opts.seed,
+            now: ctx.now,
+            isNowExact: ctx.isNowGiven,
+            slug: opts.slug,
+            onProgress: progress.update,
+          });
         } finally {
           progress.stop();
         }
