@@ -1,24 +1,14 @@
-/** `contacts` with --now: its health is stored, so it says from when and how to compute it then. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** `contacts` shows stored health: it says from when, and how to compute it at the instant asked for. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../test/cli.js';
-import { createPostgresDatabaseUrl, testDialects } from '../db/test-db.js';
+import { cliTarget } from '../../test/cli-target.js';
+import { testDialects } from '../db/test-db.js';
 
 describe.each(testDialects())('contacts --now on %s', (dialect) => {
   let target: string[];
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    if (dialect === 'postgres') {
-      const { url, drop } = await createPostgresDatabaseUrl();
-      target = ['--db', url];
-      cleanup = drop;
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'rapport-contacts-now-'));
-      target = ['--data', dir];
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    }
+    ({ target, cleanup } = await cliTarget(dialect, 'contacts-now'));
   });
   afterAll(async () => cleanup());
 
@@ -30,9 +20,13 @@ describe.each(testDialects())('contacts --now on %s', (dialect) => {
     const later = await at('2025-07-31T18:00:00Z', 'contacts', '--sort', 'health');
     expect(later.stdout).toContain('Ada');
     expect(later.stderr).toBe(
-      'Health above is from the last rescore, 2025-03-01T12:00:00.000Z, not at 2025-07-31T18:00:00.000Z: `rapport --now 2025-07-31T18:00:00.000Z rescore` recomputes it at that instant (`rapport health CONTACT` shows one contact).\n',
+      'Health above is from the last rescore, 2025-03-01 12:00 UTC, not as of 2025-07-31 18:00 UTC: `rapport --now 2025-07-31T18:00:00.000Z rescore` recomputes it (`rapport health CONTACT` shows one contact at that instant).\n',
     );
     expect((await at('2025-07-31T18:00:00.000Z', 'rescore')).code).toBe(0);
     expect((await at('2025-07-31T18:00:00Z', 'contacts', '--sort', 'health')).stderr).toBe('');
+    // On the clock, a rescore of long ago is named too, in the workspace's zone.
+    expect((await at('2025-07-31T18:00:00Z', 'settings', 'set', 'time_zone', 'Europe/Berlin')).code).toBe(0);
+    const onClock = await runCli([...target, 'contacts']);
+    expect(onClock.stderr).toMatch(/^Health above is from the last rescore, 2025-07-31 20:00 GMT\+2, not as of \d{4}-\d\d-\d\d \d\d:\d\d GMT\+[12]: `rapport rescore` recomputes it/);
   }, 180_000);
 });

@@ -16,7 +16,3 @@ export function duration(seconds: number | null | undefined): string {
   if (s < 86_400) return `${(s / 3600).toFixed(1).replace(/\.0$/, '')} h`;
   return `${(s / 86_400).toFixed(1).replace(/\.0$/, '')} d`;
 }
-
-export function day(iso: string | null | undefined): string {
-  return iso ? iso.slice(0, 10) : '—';
-}

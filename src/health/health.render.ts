@@ -7,6 +7,7 @@ import type { Interaction } from '../interactions/interactions.schema.js';
 import { FACTOR_NAMES, type ContactHealth, type OpenWait } from '../metrics/metrics.types.js';
 import { businessDuration, percent, wallDuration } from './explain.js';
 import { displayWidth, padDisplay, truncateDisplay } from '../shared/display-width.js';
+import { formatLocalDay, formatLocalTime } from '../shared/time.js';
 
 /** Columns a waiting row may take: a standard terminal, with room to spare. */
 const WAIT_ROW_WIDTH = 100;
@@ -59,13 +60,13 @@ export function renderWaits(waits: OpenWait[], ws: Workspace, total = waits.leng
   const rows = waits.map((w) => [
     truncateDisplay(w.contact.name || (w.contact.email ?? dash), 28),
     w.subject ?? dash,
-    w.since.slice(0, 16).replace('T', ' '),
+    formatLocalTime(w.since, ws.settings.time_zone),
     wallDuration(w.wait_s),
     // The header says business; "30.5 days" keeps the row short.
     businessDuration(w.wait_business_s, dayLength(ws)).replace(' business ', ' '),
     String(w.nudges),
   ]);
-  const headers = ['CONTACT', 'SUBJECT', 'SINCE (UTC)', 'WAITING', 'BUSINESS', 'NUDGES'];
+  const headers = ['CONTACT', 'SUBJECT', 'SINCE', 'WAITING', 'BUSINESS', 'NUDGES'];
   const widthOf = (i: number) => Math.max(displayWidth(headers[i]!), ...rows.map((r) => displayWidth(r[i]!)));
   const others = headers.reduce((sum, _h, i) => (i === 1 ? sum : sum + widthOf(i)), 0) + 2 * (headers.length - 1);
   const subjectWidth = Math.max(displayWidth(headers[1]!), WAIT_ROW_WIDTH - others);
@@ -85,7 +86,7 @@ export function renderContact(
     `${c.name} (${c.id})`,
     `  ${c.emails.join(', ') || 'no address'}${c.company ? ` · ${c.company}` : ''} · ${c.kind} · stage ${c.stage}`,
     ...(c.tags.length ? [`  tags: ${c.tags.join(', ')}`] : []),
-    ...(c.client_since ? [`  client since ${c.client_since.slice(0, 10)}`] : []),
+    ...(c.client_since ? [`  client since ${formatLocalDay(c.client_since, ws.settings.time_zone)}`] : []),
     ...(c.keep_in_touch_days ? [`  keep in touch every ${c.keep_in_touch_days} days`] : []),
     '',
     'Facts',
@@ -95,7 +96,7 @@ export function renderContact(
     '',
     'Recent timeline',
     ...(data.timeline.length
-      ? data.timeline.map((i) => `  ${i.at.slice(0, 16).replace('T', ' ')}  ${i.direction.padEnd(8)} ${i.kind.padEnd(10)} ${i.subject ?? i.excerpt ?? ''}`.trimEnd())
+      ? data.timeline.map((i) => `  ${formatLocalTime(i.at, ws.settings.time_zone)}  ${i.direction.padEnd(8)} ${i.kind.padEnd(10)} ${i.subject ?? i.excerpt ?? ''}`.trimEnd())
       : ['  nothing yet']),
   ];
   return lines.join('\n');

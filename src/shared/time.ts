@@ -64,3 +64,16 @@ export function toIso(ms: number): string {
 export function toIsoOrNull(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : toIso(ms);
 }
+
+/** A time for people to read: "2026-11-19 09:00 GMT", in `zone` and saying which (an ISO instant or milliseconds). */
+export function formatLocalTime(at: string | number, zone: string): string {
+  const dt = typeof at === 'number' ? DateTime.fromMillis(at, { zone }) : DateTime.fromISO(at, { zone });
+  // One locale, so the zone's name reads the same on every machine ("GMT+1", "EST").
+  return dt.isValid ? dt.setLocale('en-US').toFormat('yyyy-LL-dd HH:mm ZZZZ') : String(at);
+}
+
+/** The calendar day of an instant in `zone` (YYYY-MM-DD): the day people there lived it. */
+export function formatLocalDay(at: string | number, zone: string): string {
+  const dt = typeof at === 'number' ? DateTime.fromMillis(at, { zone }) : DateTime.fromISO(at, { zone });
+  return dt.isValid ? (dt.toISODate() as string) : String(at);
+}

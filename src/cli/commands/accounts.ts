@@ -55,7 +55,8 @@ export function registerAccountCommands(program: Command): void {
     .description('tokens of this workspace (never their secrets)')
     .action(async (_opts: unknown, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const { listTokens } = await import('../../auth/tokens.service.js');
+        const [{ listTokens }, { formatLocalDay, formatLocalTime }] = await Promise.all([import('../../auth/tokens.service.js'), import('../../shared/time.js')]);
+        const zone = ctx.ws.settings.time_zone;
         // The command line has the database itself: it sees every token.
         const tokens = await listTokens(ctx.db.kysely, ctx.ws, { userId: null, role: 'owner' });
         emit(ctx, tokens, () =>
@@ -63,7 +64,7 @@ export function registerAccountCommands(program: Command): void {
             ? 'No tokens. Create one with: rapport token create --name NAME'
             : table(
                 ['id', 'name', 'role', 'acts for', 'created', 'last used', 'revoked'],
-                tokens.map((t) => [t.id, t.name, t.role, t.created_by_email ?? '-', t.created_at.slice(0, 10), t.last_used_at?.slice(0, 16) ?? '-', t.revoked_at?.slice(0, 10) ?? '-']),
+                tokens.map((t) => [t.id, t.name, t.role, t.created_by_email ?? '-', formatLocalDay(t.created_at, zone), t.last_used_at ? formatLocalTime(t.last_used_at, zone) : '-', t.revoked_at ? formatLocalDay(t.revoked_at, zone) : '-']),
               ),
         );
       });

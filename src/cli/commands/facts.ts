@@ -2,7 +2,7 @@
 import { type Command, Option } from 'commander';
 import { FACT_KINDS } from '../../facts/facts.schema.js';
 import { emit, list, parseDayFlag, parseInstantFlag, withWorkspace } from '../context.js';
-import { day, table } from '../format.js';
+import { duration, table } from '../format.js';
 
 async function dayFlag(text: string | undefined, flag: string): Promise<string | undefined> {
   if (text === undefined) return undefined;
@@ -99,11 +99,23 @@ function registerCommitmentCommands(program: Command): void {
     .addOption(new Option('--status <status>', 'open or done').choices(['open', 'done']))
     .action(async (contact: string | undefined, opts: { status?: 'open' | 'done' }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const [{ listCommitments }, { contactNames }] = await Promise.all([import('../../commitments/commitments.service.js'), import('../../contacts/contact-names.js')]);
+        const [{ listCommitments }, { contactNames }, { formatLocalTime }] = await Promise.all([
+          import('../../commitments/commitments.service.js'),
+          import('../../contacts/contact-names.js'),
+          import('../../shared/time.js'),
+        ]);
         const rows = await listCommitments(ctx.db.kysely, ctx.ws, { contact, status: opts.status });
         const names = ctx.json ? new Map<string, string>() : await contactNames(ctx.db.kysely, ctx.ws.id, rows.map((c) => c.contact_id));
+        // An open promise past its due time, as of --now (or the clock), says by how much.
+        const state = (c: (typeof rows)[number]) => {
+          if (c.status === 'done') return `done${c.on_time ? ' ★ on time' : ''}`;
+          const late = (ctx.now - Date.parse(c.due)) / 1000;
+          return late > 0 ? `overdue ${duration(late)}` : 'open';
+        };
         emit(ctx, rows, () =>
-          rows.length === 0 ? 'No commitments.' : table(['ID', 'CONTACT', 'DUE', 'STATUS', 'TEXT'], rows.map((c) => [c.id, names.get(c.contact_id) ?? c.contact_id, c.due.slice(0, 16).replace('T', ' '), c.status === 'done' ? `done${c.on_time ? ' ★ on time' : ''}` : 'open', c.text])),
+          rows.length === 0
+            ? 'No commitments.'
+            : table(['ID', 'CONTACT', 'DUE', 'STATUS', 'TEXT'], rows.map((c) => [c.id, names.get(c.contact_id) ?? c.contact_id, formatLocalTime(c.due, ctx.ws.settings.time_zone), state(c), c.text])),
         );
       });
     });
@@ -168,10 +180,10 @@ function registerKnowledgeCommands(program: Command): void {
     .option('--topic <topic>', 'only items with this topic')
     .action(async (opts: { topic?: string }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const { listKnowledge } = await import('../../knowledge/knowledge.service.js');
+        const [{ listKnowledge }, { formatLocalDay }] = await Promise.all([import('../../knowledge/knowledge.service.js'), import('../../shared/time.js')]);
         const rows = await listKnowledge(ctx.db.kysely, ctx.ws, opts);
         emit(ctx, rows, () =>
-          rows.length === 0 ? 'No knowledge items.' : table(['ID', 'TITLE', 'TOPICS', 'SHARED', 'ADDED'], rows.map((k) => [k.id, k.title, k.topics.join(', '), k.shared_with.length, day(k.created_at)])),
+          rows.length === 0 ? 'No knowledge items.' : table(['ID', 'TITLE', 'TOPICS', 'SHARED', 'ADDED'], rows.map((k) => [k.id, k.title, k.topics.join(', '), k.shared_with.length, formatLocalDay(k.created_at, ctx.ws.settings.time_zone)])),
         );
       });
     });

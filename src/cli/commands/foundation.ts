@@ -3,7 +3,7 @@ import { Argument, type Command, Option } from 'commander';
 import { CONTACT_KINDS, CONTACT_SORTS, STAGES, STATUSES, type Contact, type ContactPatch } from '../../contacts/contacts.schema.js';
 import { INTERACTION_KINDS, DIRECTIONS } from '../../interactions/interactions.schema.js';
 import { emit, intOption, list, parseInstantFlag, withDb, withWorkspace, type WorkspaceContext } from '../context.js';
-import { day, table } from '../format.js';
+import { table } from '../format.js';
 
 export function registerFoundationCommands(program: Command): void {
   program
@@ -55,21 +55,16 @@ export function registerFoundationCommands(program: Command): void {
     .option('--limit <n>', 'at most this many', intOption('--limit'))
     .action(async (opts: { status?: never; stage?: never; sort?: never; tag?: string; search?: string; limit?: number }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const { listContacts } = await import('../../contacts/contacts.service.js');
+        const [{ listContacts }, { formatLocalDay }] = await Promise.all([import('../../contacts/contacts.service.js'), import('../../shared/time.js')]);
         let rows = await listContacts(ctx.db.kysely, ctx.ws, { status: opts.status, stage: opts.stage, sort: opts.sort, tag: opts.tag, q: opts.search }, ctx.now);
         if (opts.limit !== undefined) rows = rows.slice(0, opts.limit);
-        emit(ctx, rows, () => renderContacts(rows));
-        // Health in the list is stored, not computed at --now: say so when another instant was asked for.
-        const { readEnv } = await import('../../config.js');
-        if (!ctx.json && (ctx.globals.now ?? readEnv().RAPPORT_NOW)) {
-          const { findLastScoredAt } = await import('../../health/health.repo.js');
+        emit(ctx, rows, () => renderContacts(rows, (at) => formatLocalDay(at, ctx.ws.settings.time_zone)));
+        // Health in the list is stored by the last rescore, not computed at this instant: say so when they differ.
+        if (!ctx.json) {
+          const [{ findLastScoredAt }, { formatLocalTime }] = await Promise.all([import('../../health/health.repo.js'), import('../../shared/time.js')]);
           const scoredAt = await findLastScoredAt(ctx.db.kysely, ctx.ws.id);
-          if (scoredAt !== null && Math.abs(scoredAt - ctx.now) >= 60_000) {
-            const at = new Date(ctx.now).toISOString();
-            process.stderr.write(
-              `Health above is from the last rescore, ${new Date(scoredAt).toISOString()}, not at ${at}: \`rapport --now ${at} rescore\` recomputes it at that instant (\`rapport health CONTACT\` shows one contact).\n`,
-            );
-          }
+          const note = staleHealthNote(scoredAt, ctx.now, ctx.isNowGiven, (at) => formatLocalTime(at, ctx.ws.settings.time_zone));
+          if (note) process.stderr.write(`${note}\n`);
         }
       });
     });
@@ -185,7 +180,20 @@ async function refreshHealth(ctx: WorkspaceContext, contactIds: string[]): Promi
   await refreshContactHealth(ctx.db.kysely, ctx.ws, contactIds, ctx.now);
 }
 
-function renderContacts(rows: Contact[]): string {
+/**
+ * What to say when the list's stored health is not as of `now`: with --now, any other instant;
+ * on the clock, a rescore more than an hour old.
+ */
+export function staleHealthNote(scoredAt: number | null, now: number, isNowGiven: boolean, show: (at: number) => string): string | null {
+  if (scoredAt === null) return null;
+  const gap = Math.abs(now - scoredAt);
+  if (isNowGiven ? gap < 60_000 : gap < 3_600_000) return null;
+  const rescore = isNowGiven ? `rapport --now ${new Date(now).toISOString()} rescore` : 'rapport rescore';
+  return `Health above is from the last rescore, ${show(scoredAt)}, not as of ${show(now)}: \`${rescore}\` recomputes it (\`rapport health CONTACT\` shows one contact at that instant).`;
+}
+
+/** The list as a table; `localDay` gives the workspace's calendar day of an instant. */
+function renderContacts(rows: Contact[], localDay: (at: string) => string): string {
   if (rows.length === 0) return 'No contacts match.';
   return table(
     ['NAME', 'EMAIL', 'KIND', 'STAGE', 'HEALTH', 'LAST TOUCH'],
@@ -195,7 +203,7 @@ function renderContacts(rows: Contact[]): string {
       c.kind,
       c.stage,
       c.health?.score == null ? null : `${c.health.score} ${c.health.status}${c.health.slipping ? ' ↓ slipping' : ''}`,
-      day(c.last_touch_at),
+      c.last_touch_at ? localDay(c.last_touch_at) : null,
     ]),
   );
 }

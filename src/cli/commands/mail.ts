@@ -48,7 +48,7 @@ export function registerMailCommands(program: Command): void {
     .description('mail accounts with the state of their last sync')
     .action(async (_opts: unknown, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const { listAccounts } = await import('../../mail/accounts.service.js');
+        const [{ listAccounts }, { formatLocalTime }] = await Promise.all([import('../../mail/accounts.service.js'), import('../../shared/time.js')]);
         const accounts = await listAccounts(ctx.db.kysely, ctx.ws, Date.now());
         emit(ctx, accounts, () =>
           accounts.length === 0
@@ -56,7 +56,7 @@ export function registerMailCommands(program: Command): void {
             : [
                 table(
                   ['id', 'name', 'imap', 'state', 'last synced', 'last error'],
-                  accounts.map((a) => [a.id, a.name, a.imap, a.status.state, a.status.last_success_at?.slice(0, 16) ?? 'never', a.status.last_error]),
+                  accounts.map((a) => [a.id, a.name, a.imap, a.status.state, a.status.last_success_at ? formatLocalTime(a.status.last_success_at, ctx.ws.settings.time_zone) : 'never', a.status.last_error]),
                 ),
               ].join('\n'),
         );
