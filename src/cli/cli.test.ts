@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabaseUrl, testDialects } from '../db/test-db.js';
+import { testDialects } from '../db/test-db.js';
 import { json, runCli } from '../../test/cli.js';
+import { cliTarget } from '../../test/cli-target.js';
 
 interface ListedContact {
   name: string;
@@ -18,15 +19,7 @@ describe.each(testDialects())('the rapport command line on %s', (dialect) => {
   const rp = (...args: string[]) => runCli([...target, ...args]);
 
   beforeAll(async () => {
-    if (dialect === 'postgres') {
-      const { url, drop } = await createPostgresDatabaseUrl();
-      target = ['--db', url];
-      cleanup = drop;
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'rapport-cli-'));
-      target = ['--data', dir];
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    }
+    ({ target, cleanup } = await cliTarget(dialect, 'cli'));
   });
   afterAll(async () => cleanup());
 

@@ -2,12 +2,10 @@
  * An archive of mailing-list mail: the summary says why it made no contacts and how to count
  * it, and `import --include-lists` counts it for that import. A real Apache list archive.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { json, runCli } from '../../test/cli.js';
-import { createPostgresDatabaseUrl, testDialects } from '../db/test-db.js';
+import { cliTarget } from '../../test/cli-target.js';
+import { testDialects } from '../db/test-db.js';
 import { corpus } from '../test/corpora.js';
 
 const ARCHIVE = corpus('email-threads-apache-lists/mbox/httpd-users-2020-07.mbox');
@@ -16,15 +14,7 @@ describe.each(testDialects())('importing list mail on %s', (dialect) => {
   let target: string[];
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
-    if (dialect === 'postgres') {
-      const { url, drop } = await createPostgresDatabaseUrl();
-      target = ['--db', url];
-      cleanup = drop;
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'rapport-lists-'));
-      target = ['--data', dir];
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    }
+    ({ target, cleanup } = await cliTarget(dialect, 'lists'));
     expect((await runCli([...target, 'init', '--name', 'Acme', '--me', 'me@acme.example'])).code).toBe(0);
   });
   afterEach(async () => cleanup());

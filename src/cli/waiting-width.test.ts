@@ -2,12 +2,10 @@
  * Tables a person reads: `waiting` rows fit 100 columns and --limit shows the oldest N;
  * columns stay aligned under CJK names (display width, not string length).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { json, runCli } from '../../test/cli.js';
-import { createPostgresDatabaseUrl, testDialects } from '../db/test-db.js';
+import { cliTarget } from '../../test/cli-target.js';
+import { testDialects } from '../db/test-db.js';
 import { displayWidth } from '../shared/display-width.js';
 import { table } from './format.js';
 
@@ -28,15 +26,7 @@ describe.each(testDialects())('waiting on %s', (dialect) => {
   let target: string[];
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
-    if (dialect === 'postgres') {
-      const { url, drop } = await createPostgresDatabaseUrl();
-      target = ['--db', url];
-      cleanup = drop;
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'rapport-waiting-'));
-      target = ['--data', dir];
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    }
+    ({ target, cleanup } = await cliTarget(dialect, 'waiting'));
     expect((await runCli([...target, ...NOW, 'demo', '--contacts', '40', '--seed', '7'])).code).toBe(0);
   }, 120_000);
   afterEach(async () => cleanup());

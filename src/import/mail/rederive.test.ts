@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { json, runCli } from '../../../test/cli.js';
+import { cliTarget } from '../../../test/cli-target.js';
 import type { Db } from '../../db/database.js';
-import { createPostgresDatabaseUrl, createTestDb, testDialects } from '../../db/test-db.js';
+import { createTestDb, testDialects } from '../../db/test-db.js';
 import { getContactHealth } from '../../health/health.service.js';
 import { bearer, setupApi } from '../../http/test-server.js';
 import { buildWorkspace } from '../../test/factories.js';
@@ -158,15 +159,7 @@ describe.each(testDialects())('rapport settings set own_addresses on %s', (diale
   let target: string[];
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    if (dialect === 'postgres') {
-      const { url, drop } = await createPostgresDatabaseUrl();
-      target = ['--db', url];
-      cleanup = drop;
-    } else {
-      const data = mkdtempSync(join(tmpdir(), 'rapport-rederive-cli-'));
-      target = ['--data', data];
-      cleanup = async () => rmSync(data, { recursive: true, force: true });
-    }
+    ({ target, cleanup } = await cliTarget(dialect, 'rederive-cli'));
   });
   afterAll(async () => cleanup());
 
