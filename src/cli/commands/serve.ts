@@ -22,7 +22,7 @@ export function registerServeCommands(program: Command): void {
     .action(async (opts: ServeOptions, command: Command) => {
       await withDb(command, async (ctx) => {
         const [{ buildServer }, { readEnv }, { listWorkspaces }, { countUsers }, { startDailyRescore }, { startMailWorker }, { loadMailKey }] = await Promise.all([
-          import('../../http/server.js'),
+          import('../../app/server.js'),
           import('../../config.js'),
           import('../../workspaces/workspaces.service.js'),
           import('../../auth/auth.repo.js'),

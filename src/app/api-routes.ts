@@ -21,7 +21,7 @@ import { suggestionsRoutes } from '../suggestions/suggestions.routes.js';
 import { webhooksRoutes } from '../webhooks/webhooks.routes.js';
 import { demoRoutes } from '../workspaces/demo.routes.js';
 import { workspacesRoutes } from '../workspaces/workspaces.routes.js';
-import type { RoutesPlugin } from './routes.js';
+import type { RoutesPlugin } from '../http/routes.js';
 
 export const API_ROUTES: RoutesPlugin[] = [
   authRoutes,

@@ -19,14 +19,14 @@ import type { Db } from '../db/database.js';
 import { startDeliveryWorker, type Sender } from '../webhooks/delivery.js';
 import { readEnv } from '../config.js';
 import { loadMailKey, type KeySource, type MailKey } from '../mail/secret-box.js';
-import { registerAuditHook } from './audit-hook.js';
-import { type CacheBus, registerReadCache } from './read-cache.js';
+import { registerAuditHook } from '../audit/audit.hook.js';
+import { type CacheBus, registerReadCache } from '../http/read-cache.js';
 import { openPgChannel } from '../db/pg-channel.js';
-import { registerAuth, type Access } from './auth.js';
-import { errorHandler, problemOf, sendProblem } from './error-handler.js';
-import { checkUrlInput, registerJsonParser } from './json-body.js';
+import { registerAuth, type Access } from '../http/auth.js';
+import { errorHandler, problemOf, sendProblem } from '../http/error-handler.js';
+import { checkUrlInput, registerJsonParser } from '../http/json-body.js';
 import { API_ROUTES } from './api-routes.js';
-import type { ApiApp, RouteDeps } from './routes.js';
+import type { ApiApp, RouteDeps } from '../http/routes.js';
 import { createAccountLimiter } from '../auth/login-limit.js';
 
 export interface ServerOptions {
@@ -177,7 +177,7 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
 }
 
 /**
- * The built web app of this package: found from this file (src/http or dist/http), not from
+ * The built web app of this package: found from this file (src/app or dist/app), not from
  * the working folder, so that `rapport serve` serves it wherever it is started.
  */
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
