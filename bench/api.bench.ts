@@ -22,7 +22,7 @@ const T0 = Date.parse('2025-06-02T09:00:00Z');
 async function serve() {
   const [{ openDatabase }, { buildServer }, { createWorkspace }, { createContact }, { logInteraction }, { createToken }, { default: Fastify }] = await Promise.all([
     import('../src/db/database.js'),
-    import('../src/http/server.js'),
+    import('../src/app/server.js'),
     import('../src/workspaces/workspaces.service.js'),
     import('../src/contacts/contacts.service.js'),
     import('../src/interactions/interactions.service.js'),

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, runCli } from '../../test/cli.js';
 import { openDatabase } from '../db/database.js';
-import { buildServer } from '../http/server.js';
+import { buildServer } from '../app/server.js';
 
 describe('account commands', () => {
   let dir: string;

@@ -8,8 +8,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, testDialects } from '../db/test-db.js';
-import { buildServer } from '../http/server.js';
-import { bearer, PASSWORD, setupApi, type ApiFixture } from '../http/test-server.js';
+import { buildServer } from '../app/server.js';
+import { bearer, PASSWORD, setupApi, type ApiFixture } from '../app/test-server.js';
 import { buildWorkspace, T0 } from '../test/factories.js';
 import { findUserRowByEmail, updateUserPassword } from './auth.repo.js';
 import { hashWith } from './passwords.js';

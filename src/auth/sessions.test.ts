@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/database.js';
 import { createTestDb, testDialects } from '../db/test-db.js';
-import { buildServer } from '../http/server.js';
+import { buildServer } from '../app/server.js';
 import { CSRF_HEADER, SESSION_COOKIE, WORKSPACE_HEADER } from '../http/auth.js';
 import { buildWorkspace, T0 } from '../test/factories.js';
 import { GRACE_MS, ROTATE_MS } from './sessions.service.js';

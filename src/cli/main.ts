@@ -11,6 +11,7 @@ import { registerImportCommands } from './commands/import.js';
 import { registerExportCommands } from './commands/export.js';
 import { registerHealthCommands } from './commands/health.js';
 import { registerServeCommands } from './commands/serve.js';
+import { registerWorkerCommands } from './commands/worker.js';
 import { registerAccountCommands } from './commands/accounts.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerOpsCommands } from './commands/ops.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerExportCommands(program);
   registerHealthCommands(program);
   registerServeCommands(program);
+  registerWorkerCommands(program);
   registerAccountCommands(program);
   registerDemoCommands(program);
   registerOpsCommands(program);

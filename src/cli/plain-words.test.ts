@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupApi, type ApiFixture } from '../http/test-server.js';
+import { setupApi, type ApiFixture } from '../app/test-server.js';
 import { buildProgram } from './main.js';
 
 const INTERNAL = /SPEC|§|shared\/contract/;

@@ -1,7 +1,7 @@
 /** The draft coach over HTTP: what the web app's reply box shows while the user writes. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
-import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { logInteraction } from '../interactions/interactions.service.js';
 import { T0 } from '../test/factories.js';
 

@@ -2,7 +2,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
-import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { DAY_MS } from '../shared/time.js';
 import { buildContact, T0 } from '../test/factories.js';
 import { ContactSchema } from './contacts.openapi.js';

@@ -2,7 +2,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
-import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { exportContacts } from '../import/contacts/contacts-export.js';
 import { buildContact, T0 } from '../test/factories.js';
 import { upsertContacts } from './contacts.service.js';

@@ -32,6 +32,7 @@ import type { SuggestionRunsTable, SuggestionsTable } from '../suggestions/sugge
 import type { TodayPlanItemsTable, TodayPlansTable } from '../suggestions/plan.table.js';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../webhooks/webhooks.table.js';
 import type { ApiTokensTable, MembershipsTable, UsersTable, WorkspacesTable } from '../workspaces/workspaces.table.js';
+import type { JobEffectsTable, LocalJobsTable } from '../jobs/jobs.table.js';
 
 export interface Database {
   workspaces: WorkspacesTable;
@@ -77,4 +78,7 @@ export interface Database {
   newsletter_drip_steps: NewsletterDripStepsTable;
   newsletter_drip_enrollments: NewsletterDripEnrollmentsTable;
   newsletter_drip_sends: NewsletterDripSendsTable;
+  /** SQLite only: the in-process runner's jobs (on PostgreSQL graphile-worker keeps its own). */
+  local_jobs: LocalJobsTable;
+  job_effects: JobEffectsTable;
 }

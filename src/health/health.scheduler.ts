@@ -51,18 +51,34 @@ export async function rescoreDueWorkspaces(db: Db, now: number, signal?: AbortSi
   const rescored: Workspace[] = [];
   for (const ws of await listWorkspaces(db.kysely)) {
     signal?.throwIfAborted();
-    if (!(await isDue(db, ws, now))) continue;
-    await withWorkspaceLock(db, ws, async () => {
-      // Another server may have finished it between the check and the lock.
-      if (!(await isDue(db, ws, now))) return;
-      // Webhooks hear of the statuses that moved overnight, as after `rapport rescore`.
-      const watch = await watchWorkspace(db.kysely, ws, now, { waits: false });
-      await rescoreWorkspace(db, ws, now, undefined, { signal });
-      await watch.finish();
-      rescored.push(ws);
-    });
+    if (await rescoreWorkspaceIfDue(db, ws, now, signal)) rescored.push(ws);
   }
   return rescored;
+}
+
+/** Whether `ws` is due a rescore at `now` (its stored health is from an earlier local day). */
+export function isWorkspaceDue(db: Db, ws: Workspace, now: number): Promise<boolean> {
+  return isDue(db, ws, now);
+}
+
+/**
+ * Rescores `ws` at `now` when its stored health is from an earlier local day and no other
+ * process is rescoring it; true when it did. Running it again the same day does nothing.
+ * @throws AbortError when `signal` aborts (between batches).
+ */
+export async function rescoreWorkspaceIfDue(db: Db, ws: Workspace, now: number, signal?: AbortSignal): Promise<boolean> {
+  if (!(await isDue(db, ws, now))) return false;
+  let done = false;
+  await withWorkspaceLock(db, ws, async () => {
+    // Another server may have finished it between the check and the lock.
+    if (!(await isDue(db, ws, now))) return;
+    // Webhooks hear of the statuses that moved overnight, as after `rapport rescore`.
+    const watch = await watchWorkspace(db.kysely, ws, now, { waits: false });
+    await rescoreWorkspace(db, ws, now, undefined, { signal });
+    await watch.finish();
+    done = true;
+  });
+  return done;
 }
 
 export interface DailyRescoreOptions {

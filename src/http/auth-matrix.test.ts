@@ -8,8 +8,8 @@ import { hasRole } from '../auth/roles.js';
 import { testDialects } from '../db/test-db.js';
 import { ROLES, type Role } from '../workspaces/workspaces.schema.js';
 import { PROBLEM_CONTENT_TYPE } from './error-handler.js';
-import type { RouteEntry } from './server.js';
-import { bearer, setupApi, type ApiFixture } from './test-server.js';
+import type { RouteEntry } from '../app/server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { bodyFor, urlFor, VALID_BODIES } from './write-bodies.js';
 
 function apiRoutes(f: ApiFixture): RouteEntry[] {

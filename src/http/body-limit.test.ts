@@ -5,7 +5,7 @@
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_CONTENT_TYPE } from './error-handler.js';
-import { bearer, setupApi, type ApiFixture } from './test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 
 const LIMIT = 1024 * 1024;
 

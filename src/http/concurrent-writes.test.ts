@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
-import { bearer, setupApi, type ApiFixture } from './test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 
 describe.each(testDialects())('concurrent writes on %s', (dialect) => {
   let f: ApiFixture;

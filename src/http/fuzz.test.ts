@@ -13,7 +13,7 @@ import { testDialects } from '../db/test-db.js';
 import { T0 } from '../test/factories.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth.js';
 import { PROBLEM_CONTENT_TYPE } from './error-handler.js';
-import { bearer, setupApi, type ApiFixture } from './test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { bodyFor } from './write-bodies.js';
 
 interface JsonSchema {

@@ -10,8 +10,8 @@ import { testDialects } from '../db/test-db.js';
 import { T0 } from '../test/factories.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth.js';
 import { PROBLEM_CONTENT_TYPE } from './error-handler.js';
-import type { RouteEntry } from './server.js';
-import { bearer, setupApi, type ApiFixture } from './test-server.js';
+import type { RouteEntry } from '../app/server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { bodyFor, urlFor } from './write-bodies.js';
 
 const BAD_STRINGS = ['\u0000', 'a\u0000b', '\ud800', 'x\udfffy'];

@@ -9,7 +9,7 @@ import { testDialects } from '../db/test-db.js';
 import { logInteraction } from '../interactions/interactions.service.js';
 import { buildContact, T0 } from '../test/factories.js';
 import { PROBLEM_CONTENT_TYPE } from './error-handler.js';
-import { bearer, setupApi, type ApiFixture } from './test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 
 const READS = ['/api/v1/contacts', '/api/v1/today', '/api/v1/waiting', '/api/v1/exports/contacts.csv', '/api/v1/exports/contacts.vcf', '/api/v1/reports', '/api/v1/commitments', '/api/v1/knowledge'];
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from './server.js';
-import { setupApi, type ApiFixture } from './test-server.js';
+import { buildServer } from '../app/server.js';
+import { setupApi, type ApiFixture } from '../app/test-server.js';
 
 describe('OpenAPI document', () => {
   let f: ApiFixture;

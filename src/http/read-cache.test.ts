@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
-import { buildServer } from './server.js';
-import { type ApiFixture, setupApi } from './test-server.js';
+import { buildServer } from '../app/server.js';
+import { type ApiFixture, setupApi } from '../app/test-server.js';
 import { T0 } from '../test/factories.js';
 
 describe.skipIf(!testDialects().includes('postgres'))('read cache of servers sharing one PostgreSQL database', () => {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import type { MailKey } from '../mail/secret-box.js';
 import type { AccountLimiter } from '../auth/login-limit.js';
+import type { Queue } from '../jobs/jobs.types.js';
 
 export type ApiApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -21,6 +22,13 @@ export interface RouteDeps {
   uploadLimit: number;
   /** Work that outlives its request (import jobs); the server waits for it when closing. */
   background: (work: Promise<unknown>) => void;
+  /** The job queue (background work that a worker process runs), opened on first use. */
+  jobs: () => Promise<Queue>;
+  /**
+   * Enqueues background work for the worker role; undefined when the server was built without
+   * a queue (tests), and the work then runs in the server process.
+   */
+  enqueue: Queue['enqueue'] | undefined;
   /** The key sealing mail passwords, loaded (or created) on first use. */
   mailKey: () => MailKey;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ApiFixture, setupApi } from './test-server.js';
+import { type ApiFixture, setupApi } from '../app/test-server.js';
 
 /** Three wrong tokens from `client`, then a fourth: the answer to the fourth. */
 async function fourthFailure(f: ApiFixture, client: string): Promise<number> {

@@ -17,7 +17,7 @@ it('finds web/dist from the package, not from the working folder', () => {
   mkdirSync(join(elsewhere, 'web', 'dist'), { recursive: true });
   writeFileSync(join(elsewhere, 'web', 'dist', 'index.html'), '<p>decoy</p>');
   const script = `
-    const { buildServer, DEFAULT_WEB_DIST } = await import(${JSON.stringify(join(root, 'src/http/server.ts'))});
+    const { buildServer, DEFAULT_WEB_DIST } = await import(${JSON.stringify(join(root, 'src/app/server.ts'))});
     const { openDatabase } = await import(${JSON.stringify(join(root, 'src/db/database.ts'))});
     const db = await openDatabase({ url: ':memory:' });
     const app = await buildServer(db, {});

@@ -7,7 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
@@ -18,6 +18,7 @@ import { readJson } from '../shared/json.js';
 import { toIso, toIsoOrNull } from '../shared/time.js';
 import { watchWorkspace } from '../webhooks/change-events.js';
 import { emitEvent } from '../webhooks/webhooks.service.js';
+import type { Enqueue } from '../jobs/jobs.types.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import type { ImportJobsTable } from './import-jobs.table.js';
 import { detectFormat, importPaths, IMPORT_FORMATS, type ImportFormat } from './import.service.js';
@@ -83,6 +84,8 @@ export async function startImportJob(
   input: { format?: ImportFormat; filename?: string; createdBy: string | null; limit: number },
   now: () => number,
   track: (work: Promise<unknown>) => void,
+  /** The job queue: the import runs as job import.run in a worker process (import.jobs.ts). Without it, here. */
+  enqueue?: Enqueue,
 ): Promise<ImportJob> {
   const dir = await mkdtemp(join(tmpdir(), 'rapport-upload-'));
   try {
@@ -101,12 +104,23 @@ export async function startImportJob(
       created_by: input.createdBy, created_at: now(), finished_at: null,
     };
     await db.kysely.insertInto('import_jobs').values(row).execute();
-    track(runJob(db, ws, row, path, now).finally(() => rm(dir, { recursive: true, force: true })));
+    if (enqueue) await enqueue('import.run', { workspace_id: ws.id, import_id: row.id, path });
+    else track(runJob(db, ws, row, path, now).finally(() => rm(dir, { recursive: true, force: true })));
     return rowToJob(row);
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Runs the import of an uploaded file (the job import.run) and removes the upload after it.
+ * An import already finished is left as it is: a job that runs twice imports once.
+ */
+export async function runImportJob(db: Db, ws: Workspace, importId: string, path: string, now: () => number): Promise<void> {
+  const row = await db.kysely.selectFrom('import_jobs').selectAll().where('workspace_id', '=', ws.id).where('id', '=', importId).executeTakeFirst();
+  if (row?.status === 'running') await runJob(db, ws, row, path, now);
+  await rm(dirname(path), { recursive: true, force: true });
 }
 
 async function runJob(db: Db, ws: Workspace, row: ImportJobsTable, path: string, now: () => number) {

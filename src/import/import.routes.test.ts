@@ -1,7 +1,7 @@
 /** Uploading files to import over HTTP: streamed, checked, followed as a job. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
-import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 
 function mbox(count: number, padding = 0): string {
   const messages = [];

@@ -31,7 +31,7 @@ export function importRoutes(app: ApiApp, deps: RouteDeps) {
         throw new AppError('bad_input', 'send the file itself as the body, with its own content type (e.g. application/mbox, text/vcard, text/csv, text/calendar)');
       }
       const { format, filename } = request.query;
-      const job = await startImportJob(deps.db, caller.workspace, body as Readable, { format, filename, createdBy: caller.actorUserId, limit: deps.uploadLimit }, deps.now, deps.background);
+      const job = await startImportJob(deps.db, caller.workspace, body as Readable, { format, filename, createdBy: caller.actorUserId, limit: deps.uploadLimit }, deps.now, deps.background, deps.enqueue);
       return reply.code(202).send(job);
     });
   });

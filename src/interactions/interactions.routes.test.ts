@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
 import { toMbox } from '../health/test-mail.js';
-import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { importPaths } from '../import/import.service.js';
 import { buildContact, T0 } from '../test/factories.js';
 import { logInteraction } from './interactions.service.js';

@@ -1,7 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
-import { bearer, MAIL_PASSWORD, PASSWORD, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, MAIL_PASSWORD, PASSWORD, setupApi, type ApiFixture } from '../app/test-server.js';
 
 describe.each(testDialects())('invitations by mail (%s)', (dialect) => {
   let f: ApiFixture;

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
-import { bearer, MAIL_PASSWORD, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, MAIL_PASSWORD, setupApi, type ApiFixture } from '../app/test-server.js';
 import { bodyFor, urlFor } from '../http/write-bodies.js';
 
 /** Every row of every table, as text: where a password in clear would show. */

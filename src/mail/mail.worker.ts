@@ -29,6 +29,11 @@ export interface MailWorkerOptions {
   pollMs?: number;
   /** Base delay before reconnecting a lost IDLE connection (default 1 s, doubled up to MAX_BACKOFF_MS). */
   backoffMs?: number;
+  /**
+   * Hands a sync to the job queue instead of running it here (rapport worker): the queue runs
+   * one sync per account at a time across processes.
+   */
+  enqueueSync?: (row: MailAccountRow) => Promise<void>;
   /** Called after each sync (tests wait on it). */
   onSynced?: (accountId: string) => void;
 }
@@ -66,8 +71,12 @@ export function startMailWorker(db: Db, options: MailWorkerOptions): () => Promi
       do {
         w.again = false;
         try {
-          const ws = await findWorkspaceByIdOrThrow(db.kysely, w.row.workspace_id);
-          await syncAccounts(db, ws, options.key(), options.now(), w.row.id);
+          if (options.enqueueSync) {
+            await options.enqueueSync(w.row);
+          } else {
+            const ws = await findWorkspaceByIdOrThrow(db.kysely, w.row.workspace_id);
+            await syncAccounts(db, ws, options.key(), options.now(), w.row.id);
+          }
           options.onSynced?.(w.row.id);
         } catch (error) {
           if (isAppError(error) && error.code === 'conflict') {

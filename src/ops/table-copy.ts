@@ -46,7 +46,9 @@ export function orderedTables(sqliteDb: Db): TableInfo[] {
   const sqlite = sqliteDb.sqlite;
   if (!sqlite) throw new Error('orderedTables reads a SQLite catalog');
   const names = (
-    sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name").all() as {
+    // local_jobs is the embedded engine's job queue, not data: on PostgreSQL graphile-worker
+    // keeps its own, and the tickers and cron enqueue again what is due.
+    sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' and name <> 'local_jobs' order by name").all() as {
       name: string;
     }[]
   ).map((r) => r.name);

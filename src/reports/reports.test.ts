@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
 import { rescoreWorkspace } from '../health/health.service.js';
 import { toMbox } from '../health/test-mail.js';
-import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { importPaths } from '../import/import.service.js';
 import { makeBusinessClock } from '../metrics/business-time.js';
 import { DAY_MS } from '../shared/time.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rapportJson } from '../../test/cli-in-process.js';
 import { createPostgresDatabaseUrl, testDialects } from '../db/test-db.js';
-import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 
 describe.each(testDialects())('done reply through the API on %s', (dialect) => {
   let f: ApiFixture;

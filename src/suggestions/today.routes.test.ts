@@ -1,7 +1,7 @@
 /** Today over HTTP: the plan by default with X-Total-Count, all=1 for everything, undo. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
-import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { updateWorkspaceSettings } from '../workspaces/workspaces.service.js';
 import { T0 } from '../test/factories.js';
 

@@ -11,11 +11,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { webhookHeaders } from './signing.js';
 import { guardedAgents } from './ssrf.js';
-import { claimDelivery, listDueDeliveryRows, updateDeliveryRow } from './webhooks.repo.js';
+import { claimDelivery, type DeliveryWithHook, listDueDeliveryRows, updateDeliveryRow } from './webhooks.repo.js';
 
 /** Delay before attempt n+1 after n failed attempts; after the last one the delivery fails. */
 export const RETRY_DELAYS_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000];
-const CLAIM_MS = 60_000;
+export const CLAIM_MS = 60_000;
 
 export type Sender = (url: string, headers: Record<string, string>, body: string) => Promise<{ status: number }>;
 
@@ -52,52 +52,40 @@ export async function deliverDue(db: Kysely<Database>, now: number, options: Del
   let failed = 0;
   for (const row of await listDueDeliveryRows(db, now, limit)) {
     if (!(await claimDelivery(db, row, now + CLAIM_MS))) continue;
-    const attempts = row.attempts + 1;
-    let status: number | null = null;
-    let error: string | null = null;
-    if (row.active !== 1) {
-      error = 'the webhook is disabled';
-    } else {
-      try {
-        status = (await send(row.url, webhookHeaders(row.secret, row.id, now, row.payload), row.payload)).status;
-        if (status < 200 || status >= 300) error = `answered HTTP ${status}`;
-      } catch (e) {
-        error = (e as Error).message.slice(0, 500);
-      }
-    }
-    const done = error === null;
-    const giveUp = !done && attempts > RETRY_DELAYS_MS.length;
-    await updateDeliveryRow(db, row.workspace_id, row.id, {
-      attempts,
-      status: done ? 'succeeded' : giveUp ? 'failed' : 'pending',
-      next_attempt_at: done || giveUp ? null : now + RETRY_DELAYS_MS[attempts - 1]!,
-      last_attempt_at: now,
-      response_status: status,
-      last_error: error,
-    });
-    if (done) succeeded += 1;
+    if ((await attemptDelivery(db, row, now, send)) === null) succeeded += 1;
     else failed += 1;
   }
   return { succeeded, failed };
 }
 
-/** Runs deliverDue every `everyMs` until stopped; a failing round is logged, not fatal. */
-export function startDeliveryWorker(
-  db: Kysely<Database>,
-  options: DeliveryOptions & { now: () => number; everyMs?: number; onError?: (error: unknown) => void },
-): () => Promise<void> {
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = deliverDue(db, options.now(), options)
-      .catch((error) => options.onError?.(error))
-      .finally(() => {
-        running = null;
-      });
-  }, options.everyMs ?? 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+/**
+ * Makes one attempt at a claimed delivery and records it in the delivery log: the next
+ * attempt on the retry schedule, or failed for good after the last. Returns the error, or
+ * null when the receiver accepted it.
+ */
+export async function attemptDelivery(db: Kysely<Database>, row: DeliveryWithHook, now: number, send: Sender): Promise<string | null> {
+  const attempts = row.attempts + 1;
+  let status: number | null = null;
+  let error: string | null = null;
+  if (row.active !== 1) {
+    error = 'the webhook is disabled';
+  } else {
+    try {
+      status = (await send(row.url, webhookHeaders(row.secret, row.id, now, row.payload), row.payload)).status;
+      if (status < 200 || status >= 300) error = `answered HTTP ${status}`;
+    } catch (e) {
+      error = (e as Error).message.slice(0, 500);
+    }
+  }
+  const done = error === null;
+  const giveUp = !done && attempts > RETRY_DELAYS_MS.length;
+  await updateDeliveryRow(db, row.workspace_id, row.id, {
+    attempts,
+    status: done ? 'succeeded' : giveUp ? 'failed' : 'pending',
+    next_attempt_at: done || giveUp ? null : now + RETRY_DELAYS_MS[attempts - 1]!,
+    last_attempt_at: now,
+    response_status: status,
+    last_error: error,
+  });
+  return error;
 }

@@ -13,7 +13,7 @@ import { json, runCli } from '../../test/cli.js';
 import { openDatabase, type Db } from '../db/database.js';
 import { createPostgresDatabaseUrl, testDialects } from '../db/test-db.js';
 import { toMbox } from '../health/test-mail.js';
-import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { T0 } from '../test/factories.js';
 import { resolveWorkspace, updateWorkspaceSettings } from '../workspaces/workspaces.service.js';
 import { deliverDue } from './delivery.js';

@@ -40,18 +40,29 @@ export function listDeliveryRows(db: Db, workspaceId: string, webhookId: string,
   return q.orderBy('id', 'desc').limit(limit).execute();
 }
 
-/** Pending deliveries that are due, oldest first, across workspaces (the delivery worker). */
-export function listDueDeliveryRows(db: Db, now: number, limit: number) {
+function selectDeliveryWithHook(db: Db) {
   return db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhooks as w', (j) => j.onRef('w.workspace_id', '=', 'd.workspace_id').onRef('w.id', '=', 'd.webhook_id'))
     .selectAll('d')
-    .select(['w.url', 'w.secret', 'w.active'])
+    .select(['w.url', 'w.secret', 'w.active']);
+}
+
+export type DeliveryWithHook = Awaited<ReturnType<typeof listDueDeliveryRows>>[number];
+
+/** Pending deliveries that are due, oldest first, across workspaces (the delivery worker). */
+export function listDueDeliveryRows(db: Db, now: number, limit: number) {
+  return selectDeliveryWithHook(db)
     .where('d.status', '=', 'pending')
     .where('d.next_attempt_at', '<=', now)
     .orderBy('d.next_attempt_at')
     .limit(limit)
     .execute();
+}
+
+/** One delivery with its webhook's address and secret. */
+export function findDeliveryWithHook(db: Db, workspaceId: string, id: string) {
+  return selectDeliveryWithHook(db).where('d.workspace_id', '=', workspaceId).where('d.id', '=', id).executeTakeFirst();
 }
 
 /** Claims a delivery by pushing its next attempt forward; false when another worker got it. */
@@ -63,6 +74,22 @@ export async function claimDelivery(db: Db, row: DeliveryRow, until: number): Pr
     .where('id', '=', row.id)
     .where('next_attempt_at', '=', row.next_attempt_at)
     .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Claims a delivery for one attempt by a job: one not delivered yet, not held by another
+ * attempt (its next attempt is due, or it failed for good and is being retried by hand).
+ * False when another worker holds it.
+ */
+export async function claimDeliveryForAttempt(db: Db, row: DeliveryRow, now: number, until: number): Promise<boolean> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'pending', next_attempt_at: until })
+    .where('workspace_id', '=', row.workspace_id)
+    .where('id', '=', row.id)
+    .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]), eb('status', '=', 'failed')]))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
 import { CSRF_HEADER } from '../http/auth.js';
-import { PASSWORD, setupApi, type ApiFixture } from '../http/test-server.js';
+import { PASSWORD, setupApi, type ApiFixture } from '../app/test-server.js';
 
 describe.each(testDialects())('demo from the web app on %s', (dialect) => {
   let f: ApiFixture;

@@ -8,6 +8,7 @@ interface ServeOptions {
   allowPrivateWebhooks?: boolean;
   secureCookies?: boolean;
   trustProxy?: string;
+  worker: boolean;
 }
 
 export function registerServeCommands(program: Command): void {
@@ -19,30 +20,32 @@ export function registerServeCommands(program: Command): void {
     .option('--allow-private-webhooks', 'let webhooks call private, loopback and link-local addresses')
     .addOption(new Option('--secure-cookies', 'mark session cookies Secure (when served over HTTPS)'))
     .option('--trust-proxy <proxies>', 'behind a reverse proxy: believe X-Forwarded-For from these addresses (loopback, 10.0.0.0/8, …)')
+    .option('--no-worker', 'serve only: leave background jobs (mail sync, webhooks, the daily rescore, digests, imports) to `rapport worker` processes')
     .action(async (opts: ServeOptions, command: Command) => {
       await withDb(command, async (ctx) => {
-        const [{ buildServer }, { readEnv }, { listWorkspaces }, { countUsers }, { startDailyRescore }, { startMailWorker }, { loadMailKey }] = await Promise.all([
-          import('../../http/server.js'),
+        const [{ buildServer }, { readEnv }, { listWorkspaces }, { countUsers }, { openAppQueue, startWorkerRole }, { loadMailKey }] = await Promise.all([
+          import('../../app/server.js'),
           import('../../config.js'),
           import('../../workspaces/workspaces.service.js'),
           import('../../auth/auth.repo.js'),
-          import('../../health/health.scheduler.js'),
-          import('../../mail/mail.worker.js'),
+          import('../../app/worker.js'),
           import('../../mail/secret-box.js'),
         ]);
         const mailKeySource = { secret: readEnv().RAPPORT_SECRET, dataDir: ctx.globals.data ?? readEnv().RAPPORT_DATA };
         // With --now the clock starts at that instant and runs on (demos, reproducible runs).
         const offset = ctx.now - Date.now();
         const now = Math.abs(offset) < 1000 ? Date.now : () => Date.now() + offset;
+        const queue = await openAppQueue(ctx.db);
         const app = await buildServer(ctx.db, {
           now,
           logger: { level: 'warn' },
           allowPrivateWebhooks: !!opts.allowPrivateWebhooks,
           secureCookies: !!opts.secureCookies,
           trustProxy: opts.trustProxy,
-          webhookWorker: true,
           mailKeySource,
+          queue,
         });
+        app.addHook('onClose', () => queue.close());
         const port = opts.port ?? readEnv().PORT ?? 4321;
         try {
           await app.listen({ port, host: opts.host });
@@ -69,21 +72,21 @@ export function registerServeCommands(program: Command): void {
         // With --json, the addresses as one JSON document for programs that start the server.
         if (ctx.json) emit(ctx, { url, api: `${url}/api/v1`, docs: `${url}/api/docs` }, () => '');
         else process.stderr.write(`${lines.join('\n')}\n`);
-        // Health ages by the day even without new mail: rescore each workspace once per local day.
-        const stopRescore = startDailyRescore(ctx.db, { now, onError: (error) => app.log.error(error) });
-        // Mail accounts stay current: IDLE on INBOX, a full sync every few minutes. Only the
-        // message is logged: errors of the mail libraries are not ours to vouch for.
+        // The worker role: mail sync, webhook deliveries, the daily rescore, digests and imports.
         let mailKey: ReturnType<typeof loadMailKey> | undefined;
-        const stopMail = startMailWorker(ctx.db, {
-          key: () => (mailKey ??= loadMailKey(mailKeySource)),
-          now,
-          onError: (error) => app.log.error(`mail sync: ${(error as Error).message ?? String(error)}`),
-        });
+        const stopWorker = opts.worker
+          ? await startWorkerRole(ctx.db, queue, {
+              now,
+              services: { mailKey: () => (mailKey ??= loadMailKey(mailKeySource)), allowPrivateWebhooks: !!opts.allowPrivateWebhooks },
+              // Only the message is logged: errors of the mail libraries are not ours to vouch for.
+              onError: (error) => app.log.error(`background job: ${(error as Error).message ?? String(error)}`),
+            })
+          : async () => undefined;
         await new Promise<void>((resolve) => {
           const stop = () => {
             process.off('SIGINT', stop);
             process.off('SIGTERM', stop);
-            Promise.all([stopRescore(), stopMail()])
+            stopWorker()
               .then(() => app.close())
               .then(() => resolve(), () => resolve());
           };

@@ -11,7 +11,7 @@ import { cliTarget } from '../../../test/cli-target.js';
 import type { Db } from '../../db/database.js';
 import { createTestDb, testDialects } from '../../db/test-db.js';
 import { getContactHealth } from '../../health/health.service.js';
-import { bearer, setupApi } from '../../http/test-server.js';
+import { bearer, setupApi } from '../../app/test-server.js';
 import { buildWorkspace } from '../../test/factories.js';
 import { importPaths } from '../import.service.js';
 import { changeOwnAddresses } from './rederive.service.js';

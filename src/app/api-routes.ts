@@ -13,6 +13,7 @@ import { exportsRoutes } from '../contacts/exports.routes.js';
 import { factsRoutes } from '../facts/facts.routes.js';
 import { healthRoutes } from '../health/health.routes.js';
 import { importRoutes } from '../import/import.routes.js';
+import { jobsRoutes } from '../jobs/jobs.routes.js';
 import { interactionsRoutes } from '../interactions/interactions.routes.js';
 import { knowledgeRoutes } from '../knowledge/knowledge.routes.js';
 import { mailRoutes } from '../mail/mail.routes.js';
@@ -21,7 +22,7 @@ import { suggestionsRoutes } from '../suggestions/suggestions.routes.js';
 import { webhooksRoutes } from '../webhooks/webhooks.routes.js';
 import { demoRoutes } from '../workspaces/demo.routes.js';
 import { workspacesRoutes } from '../workspaces/workspaces.routes.js';
-import type { RoutesPlugin } from './routes.js';
+import type { RoutesPlugin } from '../http/routes.js';
 
 export const API_ROUTES: RoutesPlugin[] = [
   authRoutes,
@@ -42,5 +43,6 @@ export const API_ROUTES: RoutesPlugin[] = [
   importRoutes,
   mailRoutes,
   webhooksRoutes,
+  jobsRoutes,
   auditRoutes,
 ];

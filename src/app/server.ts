@@ -16,18 +16,19 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
-import { startDeliveryWorker, type Sender } from '../webhooks/delivery.js';
 import { readEnv } from '../config.js';
 import { loadMailKey, type KeySource, type MailKey } from '../mail/secret-box.js';
-import { registerAuditHook } from './audit-hook.js';
-import { type CacheBus, registerReadCache } from './read-cache.js';
+import { registerAuditHook } from '../audit/audit.hook.js';
+import { type CacheBus, registerReadCache } from '../http/read-cache.js';
 import { openPgChannel } from '../db/pg-channel.js';
-import { registerAuth, type Access } from './auth.js';
-import { errorHandler, problemOf, sendProblem } from './error-handler.js';
-import { checkUrlInput, registerJsonParser } from './json-body.js';
+import { registerAuth, type Access } from '../http/auth.js';
+import { errorHandler, problemOf, sendProblem } from '../http/error-handler.js';
+import { checkUrlInput, registerJsonParser } from '../http/json-body.js';
 import { API_ROUTES } from './api-routes.js';
-import type { ApiApp, RouteDeps } from './routes.js';
+import type { ApiApp, RouteDeps } from '../http/routes.js';
 import { createAccountLimiter } from '../auth/login-limit.js';
+import type { Queue } from '../jobs/jobs.types.js';
+import { openAppQueue } from './worker.js';
 
 export interface ServerOptions {
   now?: () => number;
@@ -50,9 +51,8 @@ export interface ServerOptions {
    * accountFailures: failed sign-ins per account per 15 minutes, from any address.
    */
   rateLimits?: { token?: number; login?: number; failedAuth?: number; accountFailures?: number };
-  /** Run the webhook delivery worker in this process (rapport serve). */
-  webhookWorker?: boolean;
-  webhookSender?: Sender;
+  /** The job queue routes enqueue on and GET /jobs lists; default: the database's, opened on first use. */
+  queue?: Queue;
   /** Largest upload to POST /imports in bytes (default 2 GiB). */
   uploadLimit?: number;
   /** Lifetime of cached reads in ms (read-cache.ts); 0 turns the cache off. Default 1000. */
@@ -136,6 +136,12 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
   registerReadCache(app, readCacheMs, readCacheMs > 0 ? cacheBus(app, db) : undefined);
 
   let mailKey: MailKey | undefined;
+  // Opened on first use: most requests enqueue nothing, and on PostgreSQL opening migrates
+  // graphile-worker's schema. A queue this server opened, it closes.
+  let queue: Promise<Queue> | undefined;
+  app.addHook('onClose', async () => {
+    if (queue && !options.queue) await (await queue).close();
+  });
   const deps: RouteDeps = {
     db,
     now,
@@ -147,6 +153,11 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
     mailKey: () => {
       mailKey ??= loadMailKey(options.mailKeySource ?? { secret: readEnv().RAPPORT_SECRET, dataDir: readEnv().RAPPORT_DATA });
       return mailKey;
+    },
+    enqueue: options.queue?.enqueue,
+    jobs: () => {
+      queue ??= options.queue ? Promise.resolve(options.queue) : openAppQueue(db);
+      return queue;
     },
     background: (work) => {
       pending.add(work);
@@ -169,15 +180,11 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
 
   registerWebApp(app, options.webDist === undefined ? DEFAULT_WEB_DIST : options.webDist);
 
-  if (options.webhookWorker) {
-    const stop = startDeliveryWorker(db.kysely, { now, allowPrivate: !!options.allowPrivateWebhooks, send: options.webhookSender, onError: (e) => app.log.error(e) });
-    app.addHook('onClose', stop);
-  }
   return app;
 }
 
 /**
- * The built web app of this package: found from this file (src/http or dist/http), not from
+ * The built web app of this package: found from this file (src/app or dist/app), not from
  * the working folder, so that `rapport serve` serves it wherever it is started.
  */
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/database.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from './audit.service.js';
 
 function idFromPayload(payload: unknown): string | null {
   if (typeof payload !== 'string' || !payload.startsWith('{')) return null;

@@ -1,0 +1,26 @@
+/** The composition root sits on top: nothing below src/app imports it, and src/http imports no domain's routes. */
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+import { isUpward, listFolderImports } from './layers.js';
+
+const SRC = fileURLToPath(new URL('..', import.meta.url));
+const imports = listFolderImports(SRC);
+
+it('finds the imports between folders (the scan itself works)', () => {
+  expect(imports.some((edge) => edge.from.startsWith('app/') && edge.to.startsWith('contacts/'))).toBe(true);
+});
+
+it('no domain, plumbing or db module imports the composition root', () => {
+  const intoApp = imports.filter((edge) => edge.to.startsWith('app/') && !edge.from.startsWith('cli/'));
+  expect(intoApp).toEqual([]);
+});
+
+it('src/http imports no routes and no jobs of a domain', () => {
+  const composing = imports.filter((edge) => edge.from.startsWith('http/') && /\.(routes|jobs)\.ts$/.test(edge.to));
+  expect(composing).toEqual([]);
+});
+
+it('the upward imports left are the known ones: the table types db/schema.ts gathers, the auth hook, typed route deps', () => {
+  const upward = imports.filter(isUpward).filter((edge) => !edge.from.startsWith('db/') && edge.from !== 'http/auth.ts' && edge.from !== 'http/routes.ts' && !edge.from.startsWith('text/'));
+  expect(upward).toEqual([]);
+});

@@ -1,0 +1,105 @@
+/**
+ * The queue semantics both engines keep (graphile-worker on PostgreSQL, the in-process
+ * runner on SQLite): keys make enqueueing idempotent, failures are retried with their error
+ * kept, a job out of attempts is listed as failed and runs again when retried.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Db } from '../db/database.js';
+import { createTestDb, testDialects } from '../db/test-db.js';
+import { buildWorkspace } from '../test/factories.js';
+import type { Workspace } from '../workspaces/workspaces.schema.js';
+import { causeOnce, countEffects } from './effects.js';
+import { defineJob, type Queue } from './jobs.types.js';
+import { openQueue } from './queue.js';
+import { createRegistry } from './registry.js';
+import { listJobs, retryJobOrThrow } from './jobs.service.js';
+
+const services = { mailKey: () => { throw new Error('no mail here'); }, allowPrivateWebhooks: false };
+let failuresLeft = 0;
+
+const effectJob = defineJob({
+  name: 'test.effect',
+  payload: z.object({ workspace_id: z.string(), n: z.number().int() }),
+  key: (p) => `effect:${p.n}`,
+  maxAttempts: 3,
+  async run(p, ctx) {
+    await causeOnce(ctx.db, p.workspace_id, `effect:${p.n}`, ctx.now(), async () => undefined);
+  },
+});
+
+const flakyJob = defineJob({
+  name: 'test.flaky',
+  payload: z.object({ workspace_id: z.string() }),
+  maxAttempts: 2,
+  async run(p, ctx) {
+    if (failuresLeft > 0) {
+      failuresLeft -= 1;
+      throw new Error('the far side said no (test)');
+    }
+    await causeOnce(ctx.db, p.workspace_id, 'flaky', ctx.now(), async () => undefined);
+  },
+});
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 600; i += 1) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe.each(testDialects())('job queue on %s', (dialect) => {
+  let db: Db;
+  let queue: Queue;
+  let ws: Workspace;
+  let stop: (() => Promise<void>) | undefined;
+  beforeEach(async () => {
+    db = await createTestDb(dialect);
+    ws = await buildWorkspace(db);
+    queue = await openQueue(db, createRegistry([effectJob, flakyJob]));
+    failuresLeft = 0;
+  });
+  afterEach(async () => {
+    await stop?.();
+    stop = undefined;
+    await queue.close();
+    await db.close();
+  });
+
+  it('refuses an unknown job or a payload that does not match its schema, naming the field', async () => {
+    await expect(queue.enqueue('test.nope', {})).rejects.toMatchObject({ code: 'validation', message: 'no job named test.nope' });
+    await expect(queue.enqueue('test.effect', { workspace_id: ws.id, n: 'x' })).rejects.toMatchObject({ code: 'validation', details: [{ where: 'payload.n' }] });
+  });
+
+  it('keeps one waiting job per key, and a job that runs twice causes its effect once', async () => {
+    for (let i = 0; i < 3; i += 1) await queue.enqueue('test.effect', { workspace_id: ws.id, n: 1 });
+    await queue.enqueue('test.effect', { workspace_id: ws.id, n: 2 });
+    expect((await listJobs(queue, {})).map((j) => [j.name, j.key, j.state])).toEqual([
+      ['test.effect', 'effect:1', 'queued'],
+      ['test.effect', 'effect:2', 'queued'],
+    ]);
+    stop = await queue.startWorker({ db, now: Date.now, services });
+    await until(async () => (await listJobs(queue, {})).length === 0, 'the queue to drain');
+    // Enqueued again after it ran: a second run, no second effect.
+    await queue.enqueue('test.effect', { workspace_id: ws.id, n: 1 });
+    await until(async () => (await listJobs(queue, {})).length === 0, 'the queue to drain again');
+    expect(await countEffects(db, ws.id)).toBe(2);
+  });
+
+  it('retries a failing job, lists it as failed with its error once out of attempts, and runs it again on retry', async () => {
+    failuresLeft = 2;
+    await queue.enqueue('test.flaky', { workspace_id: ws.id });
+    stop = await queue.startWorker({ db, now: Date.now, services });
+    await until(async () => (await listJobs(queue, { failed: true })).length === 1, 'the job to fail for good');
+    const [failed] = await listJobs(queue, { failed: true, workspaceId: ws.id });
+    expect(failed).toMatchObject({ name: 'test.flaky', state: 'failed', attempts: 2, max_attempts: 2, last_error: 'the far side said no (test)' });
+    expect(await countEffects(db, ws.id)).toBe(0);
+    // Another workspace cannot see or retry it.
+    expect(await listJobs(queue, { workspaceId: 'ws_other' })).toEqual([]);
+    await expect(retryJobOrThrow(queue, failed!.id, 'ws_other')).rejects.toMatchObject({ code: 'not_found' });
+    expect(await retryJobOrThrow(queue, failed!.id, ws.id)).toMatchObject({ state: 'queued', attempts: 0 });
+    await until(async () => (await listJobs(queue, {})).length === 0, 'the retried job to succeed');
+    expect(await countEffects(db, ws.id)).toBe(1);
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * The daily digest as a job: the day's top items of a workspace (or of one member) e-mailed
+ * from its mail account, once per recipient and local day whatever the number of runs (the
+ * effects ledger holds the key).
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { causeOnce } from '../jobs/effects.js';
+import { defineJob } from '../jobs/jobs.types.js';
+import { sendNotice } from '../mail/send.service.js';
+import { ValidationError } from '../errors.js';
+import { findWorkspaceByIdOrThrow } from '../workspaces/workspaces.service.js';
+import { renderDigest } from './digest.js';
+import { loadSuggestionDeps } from './suggestions.deps.js';
+import { listToday } from './suggestions.service.js';
+
+export const sendDigestJob = defineJob({
+  name: 'suggestions.digest',
+  payload: z.object({
+    workspace_id: z.string(),
+    to: z.string().email(),
+    owner_id: z.string().optional().describe("a member's digest: their contacts and unowned ones"),
+    limit: z.number().int().min(1).max(100).default(10),
+  }),
+  maxAttempts: 5,
+  async run(p, ctx) {
+    const ws = await findWorkspaceByIdOrThrow(ctx.db.kysely, p.workspace_id);
+    const now = ctx.now();
+    const day = DateTime.fromMillis(now, { zone: ws.settings.time_zone }).toISODate() as string;
+    await causeOnce(ctx.db, ws.id, `digest:${p.to.toLowerCase()}:${p.owner_id ?? ''}:${day}`, now, async () => {
+      const items = await listToday(ctx.db.kysely, ws, now, { limit: p.limit, owner_id: p.owner_id }, loadSuggestionDeps);
+      const digest = renderDigest(items, ws.name, now, ws.settings.time_zone);
+      const sent = await sendNotice(ctx.db, ws, ctx.services.mailKey, { to: p.to, subject: digest.subject, text: digest.text }, now);
+      if (!sent) throw new ValidationError(`workspace ${ws.slug} has no mail account to send its digest from: add one with rapport account add`);
+    });
+  },
+});
+
+export const SUGGESTION_JOBS = [sendDigestJob];
