@@ -22,6 +22,7 @@ import type {
   NewsletterDripStepsTable,
   NewsletterDripsTable,
   NewsletterEventsTable,
+  NewsletterKeysTable,
   NewsletterListsTable,
   NewsletterSendsTable,
   NewsletterSubscribersTable,
@@ -81,4 +82,5 @@ export interface Database {
   /** SQLite only: the in-process runner's jobs (on PostgreSQL graphile-worker keeps its own). */
   local_jobs: LocalJobsTable;
   job_effects: JobEffectsTable;
+  newsletter_keys: NewsletterKeysTable;
 }
