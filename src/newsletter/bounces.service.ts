@@ -45,7 +45,7 @@ export interface InboundOutcome {
  */
 export async function applyNewsletterMail(db: Db, workspaceId: string, mails: InboundMail[], now: number): Promise<InboundOutcome> {
   const outcome: InboundOutcome = { bounces_hard: 0, bounces_soft: 0, complaints: 0, suppressed: 0, replies: 0 };
-  const reports = mails.filter((m) => m.report && m.report.originalMessageId);
+  const reports = mails.filter((m) => m.report?.originalMessageId);
   const replies = mails.filter((m) => !m.report && !m.automated && m.direction === 'in' && m.refs.length > 0);
   if (reports.length === 0 && replies.length === 0) return outcome;
 
