@@ -15,9 +15,16 @@ import type { Database } from '../db/schema.js';
 import type { Direction } from '../interactions/interactions.schema.js';
 import type { MailReport } from './dsn.js';
 import { messageIdForms } from './inbound.js';
-import { countSoftBounce, findSendsByMessageIds, hasEvent, insertEvent, stopDripsOf, suppressAddress, type SendRef } from './inbound.repo.js';
+import { countSoftBounce, findSendsByMessageIds, hasEvent, insertEvent, stopDripsOf, type SendRef } from './inbound.repo.js';
+import { insertSuppressionRow, markAddressOnAllLists } from './subscribers.repo.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** Never mailed again on any list (the first reason is kept). */
+async function suppress(db: Db, workspaceId: string, email: string, reason: 'bounced' | 'complained', detail: string, now: number): Promise<void> {
+  await insertSuppressionRow(db, { workspace_id: workspaceId, email, reason, detail: detail.slice(0, 500), created_at: now });
+  await markAddressOnAllLists(db, workspaceId, email, reason, now);
+}
 
 /** Soft bounces in a row that suppress an address (a mailbox full for three issues running is gone). */
 export const SOFT_BOUNCE_LIMIT = 3;
@@ -76,7 +83,7 @@ async function applyReport(db: Db, workspaceId: string, send: SendRef, report: M
   if (report.kind === 'complaint') {
     // A complaint names the send by its returned copy; providers often redact the recipient.
     await insertEvent(db, workspaceId, { subscriber_id: send.subscriber_id, campaign_id: send.campaign_id, kind: 'complaint', detail: report.feedbackType ?? 'abuse' }, now);
-    await suppressAddress(db, workspaceId, send.email, 'complained', `complaint (${report.feedbackType ?? 'abuse'})`, now);
+    await suppress(db, workspaceId, send.email, 'complained', `complaint (${report.feedbackType ?? 'abuse'})`, now);
     outcome.complaints += 1;
     outcome.suppressed += 1;
     return;
@@ -88,7 +95,7 @@ async function applyReport(db: Db, workspaceId: string, send: SendRef, report: M
   const detail = `${send.message_id} ${recipient.status ?? recipient.action}${recipient.diagnostic ? ` ${recipient.diagnostic}` : ''}`.slice(0, 500);
   if (recipient.class === 'hard') {
     await insertEvent(db, workspaceId, { subscriber_id: send.subscriber_id, campaign_id: send.campaign_id, kind: 'bounce_hard', detail }, now);
-    await suppressAddress(db, workspaceId, send.email, 'bounced', `hard bounce ${recipient.status ?? ''} ${recipient.diagnostic ?? ''}`.trim(), now);
+    await suppress(db, workspaceId, send.email, 'bounced', `hard bounce ${recipient.status ?? ''} ${recipient.diagnostic ?? ''}`.trim(), now);
     outcome.bounces_hard += 1;
     outcome.suppressed += 1;
     return;
@@ -98,7 +105,7 @@ async function applyReport(db: Db, workspaceId: string, send: SendRef, report: M
   await insertEvent(db, workspaceId, { subscriber_id: send.subscriber_id, campaign_id: send.campaign_id, kind: 'bounce_soft', detail }, now);
   outcome.bounces_soft += 1;
   if ((await countSoftBounce(db, workspaceId, send.subscriber_id)) >= SOFT_BOUNCE_LIMIT) {
-    await suppressAddress(db, workspaceId, send.email, 'bounced', `${SOFT_BOUNCE_LIMIT} soft bounces in a row`, now);
+    await suppress(db, workspaceId, send.email, 'bounced', `${SOFT_BOUNCE_LIMIT} soft bounces in a row`, now);
     outcome.suppressed += 1;
   }
 }

@@ -1,11 +1,12 @@
 /**
  * Queries of inbound newsletter mail (bounces, complaints, replies) and of the public pages'
  * events. Every query is keyed by workspace: the caller has already established which one.
+ * Suppression itself is subscribers.repo.ts's (insertSuppressionRow, markAddressOnAllLists).
  */
-import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { NewsletterEventKind, SubscriberStatus } from './newsletter.table.js';
+import { newId } from '../shared/ids.js';
+import type { NewsletterEventKind } from './newsletter.table.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -37,11 +38,6 @@ export async function findSendsByMessageIds(db: Db, workspaceId: string, ids: st
   ];
 }
 
-/** Event ids sort by time like the app's other ids; the random tail keeps them unique. */
-export function newEventId(now: number): string {
-  return `nev_${now.toString(36).padStart(9, '0')}${randomBytes(5).toString('hex')}`;
-}
-
 export async function insertEvent(
   db: Db,
   workspaceId: string,
@@ -50,7 +46,7 @@ export async function insertEvent(
 ): Promise<void> {
   await db
     .insertInto('newsletter_events')
-    .values({ workspace_id: workspaceId, id: newEventId(now), subscriber_id: event.subscriber_id, campaign_id: event.campaign_id, kind: event.kind, url: event.url ?? null, detail: event.detail ?? null, at: now })
+    .values({ workspace_id: workspaceId, id: newId('ne'), subscriber_id: event.subscriber_id, campaign_id: event.campaign_id, kind: event.kind, url: event.url ?? null, detail: event.detail ?? null, at: now })
     .execute();
 }
 
@@ -63,23 +59,6 @@ export async function hasEvent(db: Db, workspaceId: string, subscriberId: string
     .where('kind', '=', kind)
     .execute();
   return rows.some((r) => r.detail?.startsWith(detailPrefix));
-}
-
-/** Suppresses an address in every list of the workspace (kept once, with its first reason). */
-export async function suppressAddress(db: Db, workspaceId: string, email: string, reason: 'bounced' | 'complained', detail: string, now: number): Promise<void> {
-  await db
-    .insertInto('newsletter_suppressions')
-    .values({ workspace_id: workspaceId, email, reason, detail: detail.slice(0, 500), created_at: now })
-    .onConflict((oc) => oc.columns(['workspace_id', 'email']).doNothing())
-    .execute();
-  // Unsubscribed rows keep their status: that is the subscriber's own word, and it already stops mail.
-  await db
-    .updateTable('newsletter_subscribers')
-    .set({ status: reason satisfies SubscriberStatus, status_changed_at: now })
-    .where('workspace_id', '=', workspaceId)
-    .where('email', '=', email)
-    .where('status', 'in', ['unconfirmed', 'confirmed'])
-    .execute();
 }
 
 /** One more soft bounce in a row; returns the new count. */
