@@ -28,6 +28,7 @@ import { checkUrlInput, registerJsonParser } from './json-body.js';
 import { API_ROUTES } from './api-routes.js';
 import type { ApiApp, RouteDeps } from './routes.js';
 import { createAccountLimiter } from '../auth/login-limit.js';
+import { registerNewsletterPublic } from '../newsletter/public.routes.js';
 
 export interface ServerOptions {
   now?: () => number;
@@ -166,6 +167,8 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
     },
     { prefix: '/api/v1' },
   );
+  // Pages and links that newsletter readers open, outside the API (/p/…).
+  await registerNewsletterPublic(app, deps);
 
   registerWebApp(app, options.webDist === undefined ? DEFAULT_WEB_DIST : options.webDist);
 
