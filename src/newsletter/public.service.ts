@@ -16,6 +16,7 @@ import { campaignLinks } from './campaign-render.js';
 import { findCampaignRow } from './campaigns.repo.js';
 import { insertEvent, resetSoftBounces } from './inbound.repo.js';
 import { confirmUrl } from './links.js';
+import type { Subscriber } from './newsletter.schema.js';
 import { tokenSecretOf, verifyPublicToken } from './newsletter-keys.js';
 import { confirmationMail } from './public-pages.js';
 import { claimConfirmMail, findListRowByFormKey, releaseConfirmMail } from './public.repo.js';
@@ -137,7 +138,7 @@ export async function subscribeFromForm(
   const list = await findListRowByFormKey(k, formKey);
   if (!list) return null;
   const ws = await findWorkspaceByIdOrThrow(k, list.workspace_id);
-  let subscriber;
+  let subscriber: Subscriber;
   try {
     subscriber = await subscribe(k, ws, list.id, { email: input.email, name: input.name || null }, 'form', now, { consentIp: ip });
   } catch (error) {
