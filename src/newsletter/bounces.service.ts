@@ -1,7 +1,7 @@
 /**
  * Newsletter mail found by the mail pipeline (import, IMAP sync): delivery status
- * notifications and complaints matched to the sends they report on, and replies of
- * subscribers to an issue. Runs inside the import's batch transaction on freshly stored
+ * notifications and complaints matched to the sends they report on, mails to the
+ * List-Unsubscribe mailto, and replies of subscribers to an issue. Runs inside the import's batch transaction on freshly stored
  * messages only, so a message imported twice is counted once.
  *
  * Rules: a hard bounce (5.x.x) or a complaint suppresses the address in every list of the
@@ -14,7 +14,11 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Direction } from '../interactions/interactions.schema.js';
 import type { MailReport } from './dsn.js';
-import { messageIdForms } from './inbound.js';
+import type { Workspace } from '../workspaces/workspaces.schema.js';
+import { messageIdForms, type NewsletterMark } from './inbound.js';
+import { verifyPublicToken } from './newsletter-keys.js';
+import { unsubscribeSubscriber } from './public.service.js';
+import { findSubscriberRowById } from './subscribers.repo.js';
 import { countSoftBounce, findSendsByMessageIds, hasEvent, insertEvent, stopDripsOf, type SendRef } from './inbound.repo.js';
 import { insertSuppressionRow, markAddressOnAllLists } from './subscribers.repo.js';
 
@@ -37,6 +41,7 @@ export interface InboundMail {
   from: { email: string };
   refs: string[];
   report: MailReport | null;
+  newsletter: NewsletterMark;
 }
 
 export interface InboundOutcome {
@@ -45,13 +50,18 @@ export interface InboundOutcome {
   complaints: number;
   suppressed: number;
   replies: number;
+  unsubscribes: number;
 }
 
 /**
  * Applies the reports and replies among freshly stored messages to the newsletter.
  */
-export async function applyNewsletterMail(db: Db, workspaceId: string, mails: InboundMail[], now: number): Promise<InboundOutcome> {
-  const outcome: InboundOutcome = { bounces_hard: 0, bounces_soft: 0, complaints: 0, suppressed: 0, replies: 0 };
+export async function applyNewsletterMail(db: Db, ws: Workspace, mails: InboundMail[], now: number): Promise<InboundOutcome> {
+  const workspaceId = ws.id;
+  const outcome: InboundOutcome = { bounces_hard: 0, bounces_soft: 0, complaints: 0, suppressed: 0, replies: 0, unsubscribes: 0 };
+  for (const mail of mails) {
+    if (mail.direction === 'in' && mail.newsletter.unsubscribeToken) outcome.unsubscribes += await applyUnsubscribeMail(db, ws, mail.newsletter.unsubscribeToken, now);
+  }
   const reports = mails.filter((m) => m.report?.originalMessageId);
   const replies = mails.filter((m) => !m.report && !m.automated && m.direction === 'in' && m.refs.length > 0);
   if (reports.length === 0 && replies.length === 0) return outcome;
@@ -77,6 +87,17 @@ export async function applyNewsletterMail(db: Db, workspaceId: string, mails: In
     outcome.replies += 1;
   }
   return outcome;
+}
+
+/** A mail to the List-Unsubscribe mailto: its token, signed for this workspace, unsubscribes. */
+async function applyUnsubscribeMail(db: Db, ws: Workspace, token: string, now: number): Promise<number> {
+  const payload = await verifyPublicToken(db, token, 'unsubscribe', now);
+  // A token of another workspace found in this one's mailbox does nothing here.
+  if (!payload || payload.workspaceId !== ws.id) return 0;
+  const subscriber = await findSubscriberRowById(db, ws.id, payload.subscriberId);
+  if (!subscriber) return 0;
+  await unsubscribeSubscriber(db, ws, subscriber, payload.campaignId ?? null, now);
+  return 1;
 }
 
 async function applyReport(db: Db, workspaceId: string, send: SendRef, report: MailReport, now: number, outcome: InboundOutcome): Promise<void> {

@@ -9,6 +9,9 @@ import { corpus } from '../test/corpora.js';
 import { buildWorkspace, T0 } from '../test/factories.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { SOFT_BOUNCE_LIMIT } from './bounces.service.js';
+import { buildCampaignMessage } from './campaign-message.js';
+import { compileCampaign } from './campaign-render.js';
+import { tokenSecretOf } from './newsletter-keys.js';
 import { isSuppressed, subscribe } from './subscribers.service.js';
 import { buildSend, dsnMessage, eventsOf, statusOf } from './test-newsletter.js';
 
@@ -132,5 +135,51 @@ describe.each(testDialects())('bounces and complaints found by the mail import (
     ]);
     // Only the personal mail made Ada a contact.
     expect(await contactCount()).toBe(1);
+  });
+
+  /** The campaign builder's own message for the send, as it went out. */
+  async function builtIssue(target: Workspace, send: { campaignId: string; subscriberId: string; listId: string }, email: string) {
+    return buildCampaignMessage(
+      {
+        workspaceId: target.id,
+        campaignId: send.campaignId,
+        listId: send.listId,
+        listName: 'Weekly',
+        tracking: true,
+        compiled: compileCampaign({ subject: 'This week', preheader: '', body_md: 'Hello [site](https://example.org/)' }),
+        publicUrl: 'https://crm.acme.example',
+        secret: await tokenSecretOf(db.kysely, target.id, T0),
+        fromAddress: 'me@acme.example',
+        fromName: 'Acme',
+      },
+      { subscriberId: send.subscriberId, email, data: {} },
+      T0,
+    );
+  }
+
+  it("the campaign builder's message found in Sent is a newsletter; a mail to its List-Unsubscribe mailto unsubscribes", async () => {
+    const send = await buildSend(db, ws, 'bob@client.example', '<x@acme.example>');
+    const issue = await builtIssue(ws, send, 'bob@client.example');
+    const mailto = /<mailto:([^?>]+)\?subject=([^>]+)>/.exec(issue.raw.toString('latin1').replace(/\r\n[ \t]+/g, ' '))!;
+    expect(mailto[1]).toBe('me@acme.example');
+    const request = write(
+      'unsubscribe.eml',
+      ['From: Bob <bob@client.example>', `To: ${mailto[1]}`, `Subject: ${decodeURIComponent(mailto[2]!)}`, 'Message-ID: <u1@client.example>', 'Date: Tue, 07 Jan 2025 12:00:00 +0000', '', 'This message was sent by your mail client to unsubscribe.', ''].join('\r\n'),
+    );
+    const summary = await importFiles(write('sent.eml', issue.raw.toString('latin1')), request);
+    expect(summary).toMatchObject({ imported: 2, automated: 2, contacts_created: 0 });
+    const kinds = await db.kysely.selectFrom('interactions').select(['message_id', 'kind']).where('workspace_id', '=', ws.id).orderBy('message_id').execute();
+    expect(kinds).toContainEqual({ message_id: issue.messageId.replace(/[<>]/g, ''), kind: 'newsletter' });
+    expect(await statusOf(db, ws, send.subscriberId)).toMatchObject({ status: 'unsubscribed' });
+    expect(await eventsOf(db, ws, send.subscriberId)).toEqual([{ kind: 'unsubscribe', campaign_id: send.campaignId, url: null, detail: null }]);
+  });
+
+  it("an unsubscribe mail carrying another workspace's token changes nothing here or there", async () => {
+    const other = await buildWorkspace(db);
+    const theirs = await buildSend(db, other, 'carol@client.example', '<y@acme.example>');
+    const issue = await builtIssue(other, theirs, 'carol@client.example');
+    const subject = decodeURIComponent(/subject=([^>]+)>/.exec(issue.raw.toString('latin1').replace(/\r\n[ \t]+/g, ' '))![1]!);
+    await importFiles(write('foreign.eml', ['From: carol@client.example', 'To: me@acme.example', `Subject: ${subject}`, 'Message-ID: <u2@client.example>', 'Date: Tue, 07 Jan 2025 12:00:00 +0000', '', 'x', ''].join('\r\n')));
+    expect(await statusOf(db, other, theirs.subscriberId)).toMatchObject({ status: 'confirmed' });
   });
 });

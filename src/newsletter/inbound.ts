@@ -13,13 +13,17 @@ export interface NewsletterMark {
   campaign: string | null;
   /** List-Unsubscribe together with List-Unsubscribe-Post: the shape of our issues (RFC 8058). */
   hasOneClickUnsubscribe: boolean;
+  /** The token of a mail to the List-Unsubscribe mailto (subject `unsubscribe TOKEN`, links.ts). */
+  unsubscribeToken: string | null;
 }
 
-export function newsletterMarkOf(headers: { key: string; value: string }[]): NewsletterMark {
+export function newsletterMarkOf(headers: { key: string; value: string }[], subject: string | null): NewsletterMark {
   const value = (key: string) => headers.find((h) => h.key === key)?.value.trim() ?? null;
   return {
     campaign: value(CAMPAIGN_HEADER) || null,
     hasOneClickUnsubscribe: !!value('list-unsubscribe') && /one-click/i.test(value('list-unsubscribe-post') ?? ''),
+    // Clients may prefix the subject they were given (Re:, Fwd:) or keep it as it is.
+    unsubscribeToken: /(?:^|\s)unsubscribe\s+(v1\.u\.[A-Za-z0-9_.-]{10,400})\s*$/i.exec(subject ?? '')?.[1] ?? null,
   };
 }
 

@@ -211,8 +211,8 @@ export async function importMailSource(
       // Threaded before insertion, so that the new rows are written once, with their thread.
       if (rows.interactions.length > 0) await threadPending(store.threads, { nodes: rows.interactions, refs: rows.refs, keys: rows.subjectKeys }, ids);
       await store.insertRows(rows);
-      // Bounces, complaints and replies to an issue: once, with the messages that carry them.
-      await applyNewsletterMail(trx, ws.id, fresh.map((p) => p.mail), now);
+      // Bounces, complaints, unsubscribe mails and replies to an issue: once, with the messages that carry them.
+      await applyNewsletterMail(trx, ws, fresh.map((p) => p.mail), now);
 
       // Relationship start: only where it can move earlier.
       const earlier = new Map<string, number>();

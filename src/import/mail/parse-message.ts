@@ -244,10 +244,11 @@ export async function parseMail(raw: Uint8Array, fallback: Fallback, ctx: ParseC
 
   const text = bodyText(email);
   const subject = email.subject?.trim() || null;
-  const newsletter = newsletterMarkOf(email.headers);
+  const newsletter = newsletterMarkOf(email.headers, email.subject ?? null);
   const automated =
     report !== null ||
     newsletter.campaign !== null ||
+    newsletter.unsubscribeToken !== null ||
     isOwnIssue(newsletter, direction) ||
     isAutomatedMessage(
     {
