@@ -29,6 +29,7 @@ import type { ApiApp, RouteDeps } from '../http/routes.js';
 import { createAccountLimiter } from '../auth/login-limit.js';
 import type { Queue } from '../jobs/jobs.types.js';
 import { openAppQueue } from './worker.js';
+import { registerNewsletterPublic } from '../newsletter/public.routes.js';
 
 export interface ServerOptions {
   now?: () => number;
@@ -177,6 +178,8 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
     },
     { prefix: '/api/v1' },
   );
+  // Pages and links that newsletter readers open, outside the API (/p/…).
+  await registerNewsletterPublic(app, deps);
 
   registerWebApp(app, options.webDist === undefined ? DEFAULT_WEB_DIST : options.webDist);
 

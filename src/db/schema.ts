@@ -28,6 +28,7 @@ import type {
   NewsletterSubscribersTable,
   NewsletterSuppressionsTable,
 } from '../newsletter/newsletter.table.js';
+import type { NewsletterConfirmMailsTable } from '../newsletter/public.table.js';
 import type { KnowledgeItemsTable, KnowledgeSharesTable } from '../knowledge/knowledge.table.js';
 import type { SuggestionRunsTable, SuggestionsTable } from '../suggestions/suggestions.table.js';
 import type { TodayPlanItemsTable, TodayPlansTable } from '../suggestions/plan.table.js';
@@ -83,4 +84,5 @@ export interface Database {
   local_jobs: LocalJobsTable;
   job_effects: JobEffectsTable;
   newsletter_keys: NewsletterKeysTable;
+  newsletter_confirm_mails: NewsletterConfirmMailsTable;
 }

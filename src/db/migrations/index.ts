@@ -13,6 +13,7 @@ import { migration as todayPlan } from './0011-today-plan.js';
 import { migration as newsletter } from './0013-newsletter.js';
 import { migration as jobs } from './0014-jobs.js';
 import { migration as newsletterSend } from './0015-newsletter-send.js';
+import { migration as newsletterPublic } from './0016-newsletter-public.js';
 
 /**
  * Every migration, in order. Names are versions: append new ones, never rename or edit one
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0013-newsletter': newsletter,
   '0014-jobs': jobs,
   '0015-newsletter-send': newsletterSend,
+  '0016-newsletter-public': newsletterPublic,
 };

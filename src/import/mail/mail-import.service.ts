@@ -29,6 +29,8 @@ import { quickIdentity, type ParseContext, type ParseOutcome, type ParsedMail } 
 import { createInlineParser, createWorkerParser, type MailParser } from './parser-pool.js';
 import type { MailSource, SourceItem } from './sources.js';
 import { threadPending } from './threading.js';
+import { applyNewsletterMail } from '../../newsletter/bounces.service.js';
+import { isOwnIssue } from '../../newsletter/inbound.js';
 
 export interface MailImportOptions {
   /**
@@ -209,6 +211,8 @@ export async function importMailSource(
       // Threaded before insertion, so that the new rows are written once, with their thread.
       if (rows.interactions.length > 0) await threadPending(store.threads, { nodes: rows.interactions, refs: rows.refs, keys: rows.subjectKeys }, ids);
       await store.insertRows(rows);
+      // Bounces, complaints, unsubscribe mails and replies to an issue: once, with the messages that carry them.
+      await applyNewsletterMail(trx, ws, fresh.map((p) => p.mail), now);
 
       // Relationship start: only where it can move earlier.
       const earlier = new Map<string, number>();
@@ -361,7 +365,8 @@ function toInteractionRow(workspaceId: string, id: string, mail: ParsedMail, sou
     workspace_id: workspaceId,
     id,
     identity: mail.identity,
-    kind: 'email',
+    // Our own issue seen again (Sent folder, archive) is a newsletter: neither a touch nor a reply.
+    kind: isOwnIssue(mail.newsletter, mail.direction) ? 'newsletter' : 'email',
     direction: mail.direction,
     occurred_at: mail.occurredAt,
     date_inferred: mail.dateInferred ? 1 : 0,

@@ -16,6 +16,8 @@ import PostalMime, { type Address, type Email } from 'postal-mime';
 import { analyzeText, isAutomatedMessage, normalizeSubject } from '../../text/index.js';
 import { deriveDirection, makeIsOwn } from '../../workspaces/own-addresses.js';
 import type { Direction } from '../../interactions/interactions.schema.js';
+import { readMailReport, type MailReport } from '../../newsletter/dsn.js';
+import { isOwnIssue, newsletterMarkOf, type NewsletterMark } from '../../newsletter/inbound.js';
 
 export interface ParseContext {
   own_addresses: string[];
@@ -58,6 +60,10 @@ export interface ParsedMail {
   automated: boolean;
   tags: { behavior: string; origin: string }[];
   attachments: { name: string | null; size: number }[];
+  /** A delivery status notification or complaint (never a conversation), else null. */
+  report: MailReport | null;
+  /** Newsletter headers: our own issue seen again, or an unsubscribe mail. */
+  newsletter: NewsletterMark;
 }
 
 export type ParseOutcome = { ok: true; mail: ParsedMail } | { ok: false; reason: string };
@@ -158,6 +164,12 @@ function ownTest(ctx: ParseContext) {
 }
 
 const headerDecoder = new TextDecoder();
+const reportDecoder = new TextDecoder();
+
+/** A UTF-8 byte order mark before the first header field hides it from the MIME parser. */
+function withoutBom(raw: Uint8Array): Uint8Array {
+  return raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? raw.subarray(3) : raw;
+}
 
 /**
  * The identity parseMail would give a message that has a Message-ID, read from the raw header
@@ -180,15 +192,26 @@ export function quickIdentity(raw: Uint8Array): string | null {
 export async function parseMail(raw: Uint8Array, fallback: Fallback, ctx: ParseContext): Promise<ParseOutcome> {
   let email: Email;
   try {
-    email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer', maxNestingDepth: 64 });
+    email = await PostalMime.parse(withoutBom(raw), { attachmentEncoding: 'arraybuffer', maxNestingDepth: 64 });
   } catch (error) {
     return { ok: false, reason: `unparseable MIME: ${(error as Error).message}` };
   }
   if (email.headers.length === 0) return { ok: false, reason: 'no header fields: not a mail message' };
+  const contentType = header(email.headers, 'content-type');
+  // Parts are decoded to text only for reports: other attachments can be megabytes.
+  const report = contentType && /^multipart\/report\b/i.test(contentType)
+    ? readMailReport({
+        contentType,
+        headers: email.headers,
+        parts: email.attachments.map((a) => ({ mimeType: a.mimeType, content: typeof a.content === 'string' ? a.content : reportDecoder.decode(a.content as ArrayBuffer) })),
+      })
+    : null;
   const from =
     flatten(email.from)[0] ??
     flatten(email.sender)[0] ??
-    (cleanAddress(email.returnPath) ? { email: cleanAddress(email.returnPath)!, name: null } : undefined);
+    (cleanAddress(email.returnPath) ? { email: cleanAddress(email.returnPath)!, name: null } : undefined) ??
+    // A delivery report need not have a From (RFC 3464 leaves it to the MTA): it is still read.
+    (report ? { email: 'mailer-daemon@invalid', name: null } : undefined);
   if (!from) {
     const raw = header(email.headers, 'from');
     return { ok: false, reason: raw ? `unusable sender address in From: "${raw.slice(0, 80)}"` : 'no sender: no From, Sender or Return-Path' };
@@ -221,7 +244,13 @@ export async function parseMail(raw: Uint8Array, fallback: Fallback, ctx: ParseC
 
   const text = bodyText(email);
   const subject = email.subject?.trim() || null;
-  const automated = isAutomatedMessage(
+  const newsletter = newsletterMarkOf(email.headers, email.subject ?? null);
+  const automated =
+    report !== null ||
+    newsletter.campaign !== null ||
+    newsletter.unsubscribeToken !== null ||
+    isOwnIssue(newsletter, direction) ||
+    isAutomatedMessage(
     {
       from: from.email,
       autoSubmitted: header(email.headers, 'auto-submitted'),
@@ -266,6 +295,8 @@ export async function parseMail(raw: Uint8Array, fallback: Fallback, ctx: ParseC
         name: a.filename ?? null,
         size: typeof a.content === 'string' ? a.content.length : (a.content as ArrayBuffer).byteLength,
       })),
+      report,
+      newsletter,
     },
   };
 }
