@@ -22,6 +22,7 @@ import type {
   NewsletterDripStepsTable,
   NewsletterDripsTable,
   NewsletterEventsTable,
+  NewsletterKeysTable,
   NewsletterListsTable,
   NewsletterSendsTable,
   NewsletterSubscribersTable,
@@ -77,4 +78,5 @@ export interface Database {
   newsletter_drip_steps: NewsletterDripStepsTable;
   newsletter_drip_enrollments: NewsletterDripEnrollmentsTable;
   newsletter_drip_sends: NewsletterDripSendsTable;
+  newsletter_keys: NewsletterKeysTable;
 }

@@ -134,3 +134,10 @@ export interface NewsletterDripSendsTable {
   sent_at: number | null;
   error: string | null;
 }
+
+/** Migration 0015: the workspace's secret for signing link tokens. Never leaves the server. */
+export interface NewsletterKeysTable {
+  workspace_id: string;
+  token_secret: string;
+  created_at: number;
+}

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
  */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'ws' | 'usr' | 'ct' | 'co' | 'fa' | 'cm' | 'kn' | 'ix' | 'th' | 'sg' | 'tok' | 'im' | 'wh' | 'job';
+export type IdPrefix = 'ws' | 'usr' | 'ct' | 'co' | 'fa' | 'cm' | 'kn' | 'ix' | 'th' | 'sg' | 'tok' | 'im' | 'wh' | 'job' | 'nl' | 'ns' | 'nc' | 'ne';
 
 export type IdGenerator = (prefix: IdPrefix) => string;
 

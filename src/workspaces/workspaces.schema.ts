@@ -39,6 +39,27 @@ export const DEFAULT_WEIGHTS: HealthWeights = {
 const SlaSeconds = z.number().int().positive().max(365 * 86_400);
 const isSmallRecord = (r: Record<string, unknown>) => Object.keys(r).length <= MAX_LIST_ITEMS;
 
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+/**
+ * Where people reach this Rapport (https://crm.example.com): newsletter links (unsubscribe,
+ * clicks, the open pixel, confirmations) are built on it. https only, except a loopback host
+ * for trying it out; no query or fragment; stored without a trailing slash.
+ */
+export const PublicUrlSchema = z
+  .string()
+  .trim()
+  .max(300)
+  .refine((text) => URL.canParse(text), 'not a URL: expected https://host[/path]')
+  .refine((text) => !URL.canParse(text) || isPublicUrlShape(new URL(text)), 'use https://host[/path] (http:// only for localhost), with no user, query or fragment')
+  // overwrite, not transform: the OpenAPI document describes it as a plain string.
+  .overwrite((text) => (URL.canParse(text) ? `${new URL(text).origin}${new URL(text).pathname}`.replace(/\/+$/, '') : text));
+
+function isPublicUrlShape(url: URL): boolean {
+  const isHttps = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+  return isHttps && !url.username && !url.password && !url.search && !url.hash;
+}
+
 export const WorkspaceSettingsSchema = z.object({
   /** A team's own addresses can outnumber other lists: a thousand, not a hundred. */
   own_addresses: boundedList(z.string().max(320).email(), 1000).default([]),
@@ -62,6 +83,7 @@ export const WorkspaceSettingsSchema = z.object({
       by_contact: z.record(z.string().max(320), SlaSeconds).refine(isSmallRecord, `at most ${MAX_LIST_ITEMS} entries`).default({}),
     })
     .default({ default_s: null, by_tag: {}, by_contact: {} }),
+  public_url: PublicUrlSchema.nullable().default(null),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettingsSchema>;
 

@@ -11,6 +11,7 @@ import { migration as mail } from './0010-mail.js';
 import { migration as suggestionPriority } from './0006-suggestion-priority.js';
 import { migration as todayPlan } from './0011-today-plan.js';
 import { migration as newsletter } from './0013-newsletter.js';
+import { migration as newsletterSend } from './0015-newsletter-send.js';
 
 /**
  * Every migration, in order. Names are versions: append new ones, never rename or edit one
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0011-today-plan': todayPlan,
   '0012-citus-keys': citusKeys,
   '0013-newsletter': newsletter,
+  '0015-newsletter-send': newsletterSend,
 };
