@@ -100,13 +100,3 @@ export async function listIssuesSent(db: Db, workspaceId: string, subscriberIds:
   return out;
 }
 
-/** A list by id or by name. */
-export async function findListByRef(db: Db, workspaceId: string, ref: string) {
-  return db
-    .selectFrom('newsletter_lists')
-    .select(['id', 'name'])
-    .where('workspace_id', '=', workspaceId)
-    .where((eb) => eb.or([eb('id', '=', ref), eb('name', '=', ref)]))
-    .orderBy(sql`case when id = ${ref} then 0 else 1 end`)
-    .executeTakeFirst();
-}

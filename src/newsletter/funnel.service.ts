@@ -1,10 +1,10 @@
 /** The funnel report: loads the moments it needs and hands them to the pure computeFunnel. */
 import type { Db } from '../db/database.js';
-import { NotFoundError } from '../errors.js';
 import { DAY_MS } from '../shared/time.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
+import { findListRowOrThrow } from './subscribers.service.js';
 import { computeFunnel, ENGAGED_WINDOW_DAYS, type Funnel } from './funnel.js';
-import { findListByRef, listFirstReplies, listFunnelLists, listFunnelSubscribers, listIssuesSent, listLatestEngagement } from './funnel.repo.js';
+import { listFirstReplies, listFunnelLists, listFunnelSubscribers, listIssuesSent, listLatestEngagement } from './funnel.repo.js';
 
 /**
  * The funnel of the workspace's lists (or of one list, by id or name) at `now`.
@@ -13,9 +13,7 @@ import { findListByRef, listFirstReplies, listFunnelLists, listFunnelSubscribers
 export async function getFunnel(db: Db, ws: Workspace, now: number, listRef?: string): Promise<Funnel> {
   let listId: string | null = null;
   if (listRef !== undefined) {
-    const list = await findListByRef(db.kysely, ws.id, listRef);
-    if (!list) throw new NotFoundError('Newsletter list', listRef);
-    listId = list.id;
+    listId = (await findListRowOrThrow(db.kysely, ws, listRef)).id;
   }
   const [lists, subscribers, engagement, replies] = await Promise.all([
     listFunnelLists(db.kysely, ws.id, listId),
