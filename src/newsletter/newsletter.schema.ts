@@ -3,6 +3,7 @@
  * campaigns and their send statistics. Field names are public: never rename one.
  */
 import { z } from 'zod';
+import { CONTACT_KINDS, STAGES, STATUSES } from '../contacts/contacts.schema.js';
 
 export const SUBSCRIBER_STATUSES = ['unconfirmed', 'confirmed', 'unsubscribed', 'bounced', 'complained'] as const;
 export const SUBSCRIBER_SOURCES = ['form', 'import', 'cli', 'api', 'contact'] as const;
@@ -59,3 +60,69 @@ export const ImportResultSchema = z.object({
   status: z.enum(['confirmed', 'unconfirmed']),
 });
 export type ImportResult = z.infer<typeof ImportResultSchema>;
+
+/** Who of a list's confirmed subscribers a campaign goes to; every given condition must hold. */
+export const SegmentSchema = z.strictObject({
+  tags: z.array(z.string().trim().min(1).max(64)).max(20).optional().describe('the contact has every one of these tags'),
+  stage: z.enum(STAGES).optional(),
+  kind: z.enum(CONTACT_KINDS).optional(),
+  status: z.enum(STATUSES).optional().describe('relationship health status'),
+  engaged_days: z.number().int().min(1).max(3650).optional().describe('opened or clicked a campaign within this many days'),
+});
+export type Segment = z.infer<typeof SegmentSchema>;
+
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled'] as const;
+
+export const CampaignInputSchema = z.strictObject({
+  list: z.string().min(1).max(200).describe('list id or name'),
+  markdown: z.string().min(1).max(500_000).describe('the issue in Markdown, with front matter: subject, preheader'),
+  segment: SegmentSchema.nullable().optional(),
+  tracking: z.boolean().default(true).describe('open pixel and click redirects'),
+  late_limit_hours: z.number().int().min(0).max(24 * 30).default(6).describe('a scheduled send this many hours late does not start'),
+});
+export type CampaignInput = z.input<typeof CampaignInputSchema>;
+
+export const CampaignSchema = z.object({
+  id: z.string(),
+  list_id: z.string(),
+  subject: z.string(),
+  preheader: z.string(),
+  body_md: z.string(),
+  segment: SegmentSchema.nullable(),
+  tracking: z.boolean(),
+  status: z.enum(CAMPAIGN_STATUSES),
+  scheduled_at: z.string().nullable(),
+  late_limit_hours: z.number().int(),
+  links: z.array(z.string()).describe('the trackable links, in order'),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+});
+export type Campaign = z.infer<typeof CampaignSchema>;
+
+export const PreviewSchema = z.object({
+  to: z.string(),
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+  recipients: z.number().int().describe('how many subscribers the segment holds now'),
+});
+export type Preview = z.infer<typeof PreviewSchema>;
+
+export const SendStatsSchema = z.object({
+  campaign_id: z.string(),
+  status: z.enum(CAMPAIGN_STATUSES),
+  total: z.number().int(),
+  pending: z.number().int(),
+  claimed: z.number().int().describe('being sent now'),
+  sent: z.number().int(),
+  failed: z.number().int(),
+  uncertain: z.number().int().describe('the mail server may or may not have taken it: never resent unless released'),
+  skipped: z.number().int().describe('unsubscribed, bounced or suppressed before their turn'),
+  opened: z.number().int().describe('recipients who opened'),
+  clicked: z.number().int().describe('recipients who clicked'),
+  unsubscribed: z.number().int(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+});
+export type SendStats = z.infer<typeof SendStatsSchema>;
