@@ -17,6 +17,7 @@ import { jobsRoutes } from '../jobs/jobs.routes.js';
 import { interactionsRoutes } from '../interactions/interactions.routes.js';
 import { knowledgeRoutes } from '../knowledge/knowledge.routes.js';
 import { mailRoutes } from '../mail/mail.routes.js';
+import { newsletterGrowRoutes } from '../newsletter/grow.routes.js';
 import { reportsRoutes } from '../reports/reports.routes.js';
 import { suggestionsRoutes } from '../suggestions/suggestions.routes.js';
 import { webhooksRoutes } from '../webhooks/webhooks.routes.js';
@@ -42,6 +43,7 @@ export const API_ROUTES: RoutesPlugin[] = [
   reportsRoutes,
   importRoutes,
   mailRoutes,
+  newsletterGrowRoutes,
   webhooksRoutes,
   jobsRoutes,
   auditRoutes,

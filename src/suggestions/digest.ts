@@ -15,6 +15,7 @@ const LABEL: Record<Suggestion['kind'], string> = {
   surprise: 'Surprise',
   compliment: 'Compliment',
   check_in: 'Check in',
+  follow_interest: 'Follow their interest',
 };
 
 export function renderDigest(items: Suggestion[], workspaceName: string, now: number, zone: string): Digest {

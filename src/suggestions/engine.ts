@@ -7,12 +7,13 @@
 import type { EngineInput } from './engine.types.js';
 import { checkInRule, reconnectRule } from './rules/attention.js';
 import { buildContext } from './rules/context.js';
+import { followInterestRule } from './rules/interest.js';
 import { complimentRule, shareKnowledgeRule, surpriseRule } from './rules/gifts.js';
 import { keepPromiseRule, replyRule } from './rules/obligations.js';
 import type { SuggestionDraft } from './suggestions.schema.js';
 import { clamp } from './words.js';
 
-const RULES = [replyRule, keepPromiseRule, reconnectRule, checkInRule, surpriseRule, complimentRule, shareKnowledgeRule];
+const RULES = [replyRule, keepPromiseRule, reconnectRule, checkInRule, surpriseRule, complimentRule, shareKnowledgeRule, followInterestRule];
 
 /** Highest priority first, then soonest due, then cause: a total order. */
 export function compareSuggestions(a: Pick<SuggestionDraft, 'priority' | 'due_at' | 'cause'>, b: Pick<SuggestionDraft, 'priority' | 'due_at' | 'cause'>): number {

@@ -92,6 +92,17 @@ export interface EngineAchievement {
   excerpt: string;
 }
 
+/** A click on a newsletter link by a subscriber who is (or whose address is) a contact. */
+export interface EngineClick {
+  contact_id: string;
+  /** Null for a link in a drip message. */
+  campaign_id: string | null;
+  /** The subject, when the click came from a campaign. */
+  subject: string | null;
+  url: string;
+  at: number;
+}
+
 export interface EngineInput {
   settings: EngineSettings;
   contacts: EngineContact[];
@@ -102,4 +113,6 @@ export interface EngineInput {
   knowledge: EngineKnowledge[];
   shares: { knowledge_id: string; contact_id: string }[];
   achievements: EngineAchievement[];
+  /** Newsletter link clicks of the last 14 days (absent: none). */
+  newsletter_clicks?: EngineClick[];
 }

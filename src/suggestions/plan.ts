@@ -38,6 +38,7 @@ const PURPOSE: Record<SuggestionKind, string> = {
   surprise: 'a small surprise where it counts',
   compliment: 'their news, not acknowledged yet',
   check_in: 'the honeymoon is ending: clarify expectations now',
+  follow_interest: 'they clicked a newsletter link: their interest is warm now',
 };
 
 const LABEL: Record<SuggestionKind, string> = {
@@ -48,6 +49,7 @@ const LABEL: Record<SuggestionKind, string> = {
   surprise: 'Surprise',
   compliment: 'Compliment',
   check_in: 'Check in',
+  follow_interest: 'Follow interest',
 };
 
 /** Priority first, then the earliest due, then the cause: a total order, so ties never depend on input order. */

@@ -10,9 +10,11 @@ import { computeStage, relationshipStart } from '../contacts/stage.js';
 import type { Database } from '../db/schema.js';
 import type { FactKind } from '../facts/facts.schema.js';
 import type { ContactMetrics, OpenWait } from '../metrics/metrics.types.js';
+import { listContactClicks } from '../newsletter/engagement.repo.js';
 import { readJson } from '../shared/json.js';
 import { DAY_MS, HOUR_MS } from '../shared/time.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
+import { CLICK_WINDOW_DAYS } from './rules/interest.js';
 import type { EngineAchievement, EngineContact, EngineInput, EngineMetrics, EngineWait } from './engine.types.js';
 import {
   listContactsForEngine,
@@ -55,7 +57,7 @@ function metricsOf(json: string | null): EngineMetrics | null {
 }
 
 export async function loadEngineInput(db: Kysely<Database>, ws: Workspace, now: number, deps: SuggestionDeps): Promise<EngineInput> {
-  const [contactRows, factRows, commitments, knowledgeRows, shares, gives, inbound, waits] = await Promise.all([
+  const [contactRows, factRows, commitments, knowledgeRows, shares, gives, inbound, waits, clicks] = await Promise.all([
     listContactsForEngine(db, ws.id),
     listFactsForEngine(db, ws.id),
     listOpenCommitmentsDueBefore(db, ws.id, now + 48 * HOUR_MS + 1),
@@ -64,6 +66,7 @@ export async function loadEngineInput(db: Kysely<Database>, ws: Workspace, now: 
     listRecentGives(db, ws.id, now),
     listInboundTexts(db, ws.id, now - 14 * DAY_MS, now),
     deps.listOpenWaits(db, ws, now),
+    listContactClicks(db, ws.id, now - CLICK_WINDOW_DAYS * DAY_MS, now),
   ]);
 
   const lastGive = new Map<string, number>();
@@ -111,6 +114,7 @@ export async function loadEngineInput(db: Kysely<Database>, ws: Workspace, now: 
     knowledge: knowledgeRows.map((k) => ({ ...k, topics: readJson<string[]>(k.topics, []) })),
     shares,
     achievements,
+    newsletter_clicks: clicks,
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 
-export const SUGGESTION_KINDS = ['reply', 'keep_promise', 'reconnect', 'share_knowledge', 'surprise', 'compliment', 'check_in'] as const;
+export const SUGGESTION_KINDS = ['reply', 'keep_promise', 'reconnect', 'share_knowledge', 'surprise', 'compliment', 'check_in', 'follow_interest'] as const;
 export type SuggestionKind = (typeof SUGGESTION_KINDS)[number];
 
 export const SUGGESTION_STATUSES = ['open', 'done', 'snoozed', 'dismissed'] as const;
@@ -21,6 +21,7 @@ export const KIND_BEHAVIOR = {
   surprise: 'surprise',
   compliment: 'compliment',
   check_in: 'interest',
+  follow_interest: 'interest',
 } as const satisfies Record<SuggestionKind, string>;
 export type SuggestionBehavior = (typeof KIND_BEHAVIOR)[SuggestionKind];
 

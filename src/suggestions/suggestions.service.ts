@@ -193,6 +193,7 @@ const DONE_AS: Record<SuggestionKind, { kind: InteractionKind; tags: Tag[] }> = 
   surprise: { kind: 'surprise', tags: ['surprise'] },
   compliment: { kind: 'email', tags: ['compliment'] },
   check_in: { kind: 'email', tags: ['interest'] },
+  follow_interest: { kind: 'email', tags: ['interest'] },
 };
 
 export interface CompleteOptions {

@@ -18,6 +18,7 @@ const KIND_LABELS: Record<string, string> = {
   surprise: 'Surprise',
   compliment: 'Compliment',
   check_in: 'Check in',
+  follow_interest: 'Follow their interest',
 };
 
 export type CardAction = { type: 'done' } | { type: 'dismiss' } | { type: 'snooze'; until: string; label: string };

@@ -143,6 +143,7 @@ const KIND_WORDS: Record<string, [string, string]> = {
   surprise: ['surprise', 'surprises'],
   compliment: ['compliment', 'compliments'],
   check_in: ['check-in', 'check-ins'],
+  follow_interest: ['follow-up', 'follow-ups'],
 };
 
 function summarizeKinds(items: Suggestion[]): string {
