@@ -11,6 +11,7 @@ import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, ty
 import type SQLite from 'better-sqlite3';
 import { UnavailableError } from '../errors.js';
 import { describeBusy, hasWaitingWriters, markWaiting } from './sqlite-holders.js';
+import { PreparedStatements } from './sqlite-statements.js';
 
 export function isSqliteBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -36,15 +37,28 @@ export interface Sharing {
 }
 
 class SharedFileConnection implements DatabaseConnection {
+  readonly #statements: PreparedStatements;
+
   constructor(
     private readonly inner: DatabaseConnection,
     private readonly sqlite: SQLite.Database,
     private readonly sharing: Sharing,
-  ) {}
+  ) {
+    this.#statements = new PreparedStatements(sqlite);
+  }
+
+  /** What Kysely's own connection does, with the statement kept for the next call. */
+  #run<R>(query: CompiledQuery): QueryResult<R> {
+    const statement = this.#statements.get(query.sql);
+    const parameters = query.parameters as unknown[];
+    if (statement.reader) return { rows: statement.all(parameters) as R[] };
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return { insertId: BigInt(lastInsertRowid), numAffectedRows: BigInt(changes), rows: [] };
+  }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     try {
-      return await this.inner.executeQuery<R>(query);
+      return this.#run<R>(query);
     } catch (error) {
       const { file, busyTimeoutMs } = this.sharing;
       // Inside a transaction the lock is ours already; elsewhere the refused statement (a
@@ -53,7 +67,7 @@ class SharedFileConnection implements DatabaseConnection {
       const unmark = markWaiting(file);
       this.sqlite.pragma(`busy_timeout = ${Math.max(0, busyTimeoutMs - FIRST_WAIT_MS)}`);
       try {
-        return await this.inner.executeQuery<R>(query);
+        return this.#run<R>(query);
       } catch (again) {
         throw translateBusy(again, () => describeBusy(file, busyTimeoutMs));
       } finally {
