@@ -8,6 +8,7 @@ import type { Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { refreshContactHealth } from '../health/health.service.js';
 import { makeBusinessClock } from '../metrics/business-time.js';
+import { makeCompetitorMatcher } from '../metrics/engagement.js';
 import { newId, type IdGenerator } from '../shared/ids.js';
 import { readJson } from '../shared/json.js';
 import { toIso } from '../shared/time.js';
@@ -152,6 +153,7 @@ export async function logInteraction(
     wait_s: (now - row.occurred_at) / 1000,
     wait_business_s: clock.seconds(row.occurred_at, now),
     nudges: 0,
+    competitors: [...new Set(makeCompetitorMatcher(ws.settings.competitors)([row.subject, text].filter(Boolean).join('\n')))].sort(),
   }));
   const logged = await db.transaction().execute(async (trx) => {
     await insertInteractionRows(
