@@ -75,6 +75,31 @@ describe.each(testDialects())('GET /waiting on %s', (dialect) => {
     expect((await waiting('?limit=0')).waits).toEqual([]);
   });
 
+  it('a reply logged as sent in the thread (POST /interactions reply_to_thread) ends that wait only', async () => {
+    const [pricing] = (await waiting()).waits;
+    const res = await f.app.inject({
+      method: 'POST',
+      url: '/api/v1/interactions',
+      headers: bearer(f.tokens.member),
+      payload: { kind: 'email', direction: 'out', contact_ids: [pricing!.contact.id], at: T0 - HOUR, text: 'Here is the price list.', reply_to_thread: pricing!.thread_id },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ subject: 'Re: Pricing', thread_id: pricing!.thread_id });
+    expect((await waiting()).waits.map((w) => w.subject ?? w.contact.name)).toEqual(['Workshop', 'Ada', 'Ada']);
+  });
+
+  it('refuses reply_to_thread on a call, or a thread without their email, naming the field', async () => {
+    const [pricing] = (await waiting()).waits;
+    const post = (payload: object) => f.app.inject({ method: 'POST', url: '/api/v1/interactions', headers: bearer(f.tokens.member), payload });
+    const call = await post({ kind: 'call', contact_ids: [pricing!.contact.id], reply_to_thread: pricing!.thread_id });
+    expect(call.statusCode).toBe(400);
+    expect(call.body).toContain('reply_to_thread: only an email');
+    const none = await post({ kind: 'email', direction: 'out', contact_ids: [pricing!.contact.id], reply_to_thread: 'th_nothing' });
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain('has no email of theirs');
+    expect((await waiting()).total).toBe('4');
+  });
+
   it('answers 400 naming limit when it is not a whole number', async () => {
     const res = await f.app.inject({ url: '/api/v1/waiting?limit=ten', headers: bearer(f.tokens.viewer) });
     expect(res.statusCode).toBe(400);
