@@ -5,11 +5,17 @@
 import { z } from 'zod';
 import { Email } from '../contacts/contacts.schema.js';
 import { ROLES, Slug } from '../workspaces/workspaces.schema.js';
-import { MAX_PASSWORD_LENGTH } from './passwords.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.js';
 
 export const RoleSchema = z.enum(ROLES);
 const Password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
 const Name = z.string().trim().min(1).max(200);
+export { MIN_PASSWORD_LENGTH };
+/** A password being chosen: the rule hashPassword enforces, for forms to check before sending. */
+export const NewPasswordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `use at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH, `use at most ${MAX_PASSWORD_LENGTH} characters`);
 
 export const SignupSchema = z.strictObject({
   email: Email,

@@ -190,6 +190,33 @@ export async function listThreadMessagesWithRecentInbound(db: Db, workspaceId: s
   return [...threaded, ...loose.map((m) => ({ ...m, thread_id: m.id }))];
 }
 
+/**
+ * The inbound text of open waits' threads since `from` (by interactions_thread_idx). An
+ * unthreaded wait's thread id is its message's own id, so those are looked up by id.
+ */
+export async function listInboundInThreads(db: Db, workspaceId: string, threadIds: string[], from: number, now: number) {
+  const out: { thread_id: string; occurred_at: number; subject: string | null; body: string | null; excerpt: string | null }[] = [];
+  const inbound = () =>
+    db
+      .selectFrom('interactions')
+      .select(['id', 'thread_id', 'occurred_at', 'subject', 'body', 'excerpt'])
+      .where('workspace_id', '=', workspaceId)
+      .where('occurred_at', '>=', from)
+      .where('occurred_at', '<', now)
+      .where('direction', '=', 'in');
+  for (let i = 0; i < threadIds.length; i += THREADS_PER_QUERY) {
+    const chunk = threadIds.slice(i, i + THREADS_PER_QUERY);
+    const threaded = chunk.filter((t) => !t.startsWith('ix_'));
+    const loose = chunk.filter((t) => t.startsWith('ix_'));
+    const rows = [
+      ...(threaded.length ? await inbound().where('thread_id', 'in', threaded).execute() : []),
+      ...(loose.length ? await inbound().where('id', 'in', loose).where('thread_id', 'is', null).execute() : []),
+    ];
+    for (const r of rows) out.push({ thread_id: r.thread_id ?? r.id, occurred_at: r.occurred_at, subject: r.subject, body: r.body, excerpt: r.excerpt });
+  }
+  return out;
+}
+
 /** Scores kept in [sinceDay, beforeDay) (YYYY-MM-DD), for the slipping flag. */
 export function listRecentSnapshots(db: Db, workspaceId: string, selector: ContactSelector, sinceDay: string, beforeDay: string) {
   const q = db

@@ -35,6 +35,11 @@ export const OpenWaitSchema: z.ZodType<OpenWait> = z.object({
   wait_s: z.number(),
   wait_business_s: z.number(),
   nudges: z.number(),
+  competitors: z.array(z.string()).describe("the workspace's competitors named in this thread's inbound mail"),
+});
+
+const WaitingQuery = z.object({
+  limit: z.coerce.number().int().min(0).max(100_000).optional().describe('the N oldest waits only; X-Total-Count says how many there are'),
 });
 
 export function healthRoutes(app: ApiApp, deps: RouteDeps) {
@@ -47,6 +52,10 @@ export function healthRoutes(app: ApiApp, deps: RouteDeps) {
 
   app.get('/waiting', {
     config: { access: 'viewer', cache: true },
-    schema: { tags: ['health'], summary: 'Open waits, oldest first', response: { 200: z.array(OpenWaitSchema), ...problems } },
-  }, async (request) => listOpenWaits(db, callerOf(request).workspace, deps.now()));
+    schema: { tags: ['health'], summary: 'Open waits, oldest first', querystring: WaitingQuery, response: { 200: z.array(OpenWaitSchema), ...problems } },
+  }, async (request, reply) => {
+    const all = await listOpenWaits(db, callerOf(request).workspace, deps.now());
+    reply.header('x-total-count', String(all.length));
+    return request.query.limit === undefined ? all : all.slice(0, request.query.limit);
+  });
 }

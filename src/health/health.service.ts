@@ -10,6 +10,7 @@ import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { makeBusinessClock } from '../metrics/business-time.js';
+import { makeCompetitorMatcher } from '../metrics/engagement.js';
 import { DAY_MS } from '../metrics/inputs.js';
 import type { ContactHealth, OpenWait } from '../metrics/metrics.types.js';
 import { RESPONSIVENESS_WINDOW_DAYS } from '../metrics/responsiveness.js';
@@ -21,6 +22,7 @@ import {
   countContacts,
   listContactIdPage,
   listHealthContacts,
+  listInboundInThreads,
   listInteractionSubjects,
   listPrimaryEmails,
   listThreadMessagesWithRecentInbound,
@@ -142,7 +144,25 @@ export async function getContactHealth(db: K, ws: Workspace, contactRef: string,
   };
 }
 
-/** Every open wait (SPEC §4.1) of the last 90 days at `now`, oldest first. */
+/** The workspace's competitors named in each waiting thread's inbound mail since the wait began, sorted. */
+async function competitorsNamed(db: K, ws: Workspace, open: { threadId: string; start: number }[], now: number): Promise<Map<string, string[]>> {
+  const named = new Map<string, string[]>();
+  if (open.length === 0 || ws.settings.competitors.length === 0) return named;
+  const match = makeCompetitorMatcher(ws.settings.competitors);
+  const since = Math.min(...open.map((w) => w.start));
+  const sets = new Map<string, Set<string>>();
+  for (const m of await listInboundInThreads(db, ws.id, [...new Set(open.map((w) => w.threadId))], since, now)) {
+    const found = match([m.subject, m.body ?? m.excerpt].filter(Boolean).join('\n'));
+    if (found.length === 0) continue;
+    const set = sets.get(m.thread_id) ?? new Set<string>();
+    for (const name of found) set.add(name);
+    sets.set(m.thread_id, set);
+  }
+  for (const [thread, set] of sets) named.set(thread, [...set].sort());
+  return named;
+}
+
+/** Every open wait (SPEC §4.1) of the last 90 days at `now`, oldest first, with the competitors its thread named. */
 export async function listOpenWaits(db: K, ws: Workspace, now: number): Promise<OpenWait[]> {
   const since = now - RESPONSIVENESS_WINDOW_DAYS * DAY_MS;
   const rows = await listThreadMessagesWithRecentInbound(db, ws.id, since, now);
@@ -163,6 +183,7 @@ export async function listOpenWaits(db: K, ws: Workspace, now: number): Promise<
     for (const t of await listThreadSubjects(db, ws.id, chunk.filter((t) => !t.startsWith('ix_')))) subjects.set(t.id, t.subject);
     for (const t of await listInteractionSubjects(db, ws.id, chunk.filter((t) => t.startsWith('ix_')))) subjects.set(t.id, t.subject);
   }
+  const named = await competitorsNamed(db, ws, open, now);
   const clock = makeBusinessClock(ws.settings.time_zone, ws.settings.business_hours);
   const waits: OpenWait[] = [];
   for (const w of open) {
@@ -175,6 +196,7 @@ export async function listOpenWaits(db: K, ws: Workspace, now: number): Promise<
         wait_s: (now - w.start) / 1000,
         wait_business_s: clock.seconds(w.start, now),
         nudges: w.nudges.length,
+        competitors: named.get(w.threadId) ?? [],
       });
     }
   }

@@ -17,7 +17,7 @@ interface Entry {
   generation: number;
 }
 
-const KEPT_HEADERS = ['etag', 'link', 'x-next-cursor'];
+const KEPT_HEADERS = ['etag', 'link', 'x-next-cursor', 'x-total-count'];
 const MAX_ENTRIES = 5000;
 
 declare module 'fastify' {

@@ -7,12 +7,13 @@ import { boundedList, EpochMs, MAX_REF_LENGTH } from '../shared/limits.js';
 import { InstantText, parseInstant } from '../shared/time.js';
 import { InteractionSchema, ThreadSchema } from './interactions.openapi.js';
 import { LogInteractionSchema } from './interactions.schema.js';
-import { findInteractionOrThrow, findThreadOrThrow, listTimeline, logInteraction } from './interactions.service.js';
+import { findInteractionOrThrow, findReplyTargetOrThrow, findThreadOrThrow, listTimeline, logInteraction } from './interactions.service.js';
 
 const LogBody = LogInteractionSchema.extend({
   contact_ids: boundedList(z.string().min(1).max(MAX_REF_LENGTH)).min(1).describe('contact ids or addresses'),
   at: z.union([EpochMs, InstantText]).optional().describe('ISO 8601 or epoch ms; default now'),
   source: z.string().max(200).optional(),
+  reply_to_thread: z.string().trim().min(1).max(200).optional().describe('an email sent outside Rapport, filed as the reply in this thread: its wait ends'),
 });
 const ListQuery = z.object({
   contact: z.string().min(1).max(320).describe('contact id or address'),
@@ -34,7 +35,10 @@ export function interactionsRoutes(app: ApiApp, deps: RouteDeps) {
     for (const ref of body.contact_ids) contactIds.push(await resolveContactId(db, workspace, ref));
     const at = body.at === undefined ? deps.now() : typeof body.at === 'number' ? body.at : parseInstant(body.at, 'at', workspace.settings.time_zone);
     const text = await import('../text/index.js');
-    const interaction = await logInteraction(db, workspace, { ...body, contact_ids: contactIds, at, source: body.source ?? 'api' }, deps.now(), {
+    const { reply_to_thread: thread, ...input } = body;
+    const answers = thread ? await findReplyTargetOrThrow(db, workspace, thread, input.kind, at) : null;
+    const interaction = await logInteraction(db, workspace, { ...input, contact_ids: contactIds, at, source: body.source ?? 'api' }, deps.now(), {
+      reply: answers,
       createdBy: actorUserId,
       detectTags: (t) => text.detectTags(t),
       sentiment: (t) => text.sentimentOf(t),

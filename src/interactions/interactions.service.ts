@@ -5,9 +5,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import { listContactIdsIn, lowerFirstSeen } from '../contacts/contacts.repo.js';
 import type { Database } from '../db/schema.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { refreshContactHealth } from '../health/health.service.js';
 import { makeBusinessClock } from '../metrics/business-time.js';
+import { makeCompetitorMatcher } from '../metrics/engagement.js';
 import { newId, type IdGenerator } from '../shared/ids.js';
 import { readJson } from '../shared/json.js';
 import { toIso } from '../shared/time.js';
@@ -36,7 +37,7 @@ import {
   type Tag,
   type Thread,
 } from './interactions.schema.js';
-import { fileReply, type ReplyTarget } from './replies.js';
+import { fileReply, findReplyTarget, type ReplyTarget } from './replies.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -152,6 +153,7 @@ export async function logInteraction(
     wait_s: (now - row.occurred_at) / 1000,
     wait_business_s: clock.seconds(row.occurred_at, now),
     nudges: 0,
+    competitors: [...new Set(makeCompetitorMatcher(ws.settings.competitors)([row.subject, text].filter(Boolean).join('\n')))].sort(),
   }));
   const logged = await db.transaction().execute(async (trx) => {
     await insertInteractionRows(
@@ -176,6 +178,20 @@ export async function logInteraction(
  * An interaction by id.
  * @throws not_found
  */
+/**
+ * Where a reply sent outside Rapport ("Log as sent") is filed: the thread's latest inbound
+ * email before `at`, so that the wait it answers ends.
+ * @throws validation (not an email, or no inbound email in the thread)
+ */
+export async function findReplyTargetOrThrow(db: Db, ws: Workspace, threadId: string, kind: string, at: number): Promise<ReplyTarget> {
+  if (kind !== 'email') {
+    throw new ValidationError(`reply_to_thread: only an email is a reply in a thread, not a ${kind}`, [{ where: 'reply_to_thread', reason: 'not an email' }]);
+  }
+  const target = await findReplyTarget(db, ws.id, threadId, at);
+  if (!target) throw new ValidationError(`reply_to_thread: thread ${threadId} has no email of theirs to reply to`, [{ where: 'reply_to_thread', reason: 'no email' }]);
+  return target;
+}
+
 export async function findInteractionOrThrow(db: Db, ws: Workspace, id: string): Promise<Interaction> {
   const row = await findInteractionRow(db, ws.id, id);
   if (!row) throw new NotFoundError('interaction', id);

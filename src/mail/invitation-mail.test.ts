@@ -24,7 +24,8 @@ describe.each(testDialects())('invitations by mail (%s)', (dialect) => {
     const mail = await simpleParser(delivered.raw);
     expect(mail.subject).toBe(`You are invited to ${f.a.name} on Rapport`);
     expect(mail.text).toContain(invitation.token);
-    expect(mail.text).toContain('http://rapport.alpha.example/api/v1/auth/invitations/accept');
+    // The link opens the web app's page for it, which sets the password and signs in.
+    expect(mail.text).toContain(`http://rapport.alpha.example/invite/${invitation.token}`);
     expect(delivered.raw.toString()).not.toContain(MAIL_PASSWORD);
 
     const token = /Your invitation token: (\S+)/.exec(mail.text ?? '')?.[1];

@@ -66,4 +66,6 @@ export interface OpenWait {
   wait_s: number;
   wait_business_s: number;
   nudges: number;
+  /** The workspace's competitors named in this thread's inbound mail, sorted; empty when none. */
+  competitors: string[];
 }

@@ -115,8 +115,21 @@ describe('suggest', () => {
     expect(ada.draft).not.toContain('compass');
     const bob = out.find((s) => s.contact_id === 'bob')!;
     expect(bob.reason).toContain('Nothing is noted about their interests yet');
-    expect(bob.reason).toMatch(/^Last touch with Bob was 40 days ago; you usually keep in touch every 2\.1 days\./);
+    // A 2.1-day gap is below the 14-day floor: the reason names the floor, as the health panel does.
+    expect(bob.reason).toMatch(/^Last touch with Bob was 40 days ago; one is expected every 14 days\./);
     expect(out.some((s) => s.contact_id === 'cy')).toBe(false);
+  });
+
+  it.each([
+    ['two honeymoon mails a day apart: the 14-day floor, as the health panel says', {}, 1, 'one is expected every 14 days'],
+    ['a gap under a week still falls under the floor', {}, 6.2, 'one is expected every 14 days'],
+    ['a gap of a week or more sets the pace', {}, 9, 'you usually keep in touch every 9 days'],
+    ['keep in touch every 45 days', { keep_in_touch_days: 45 }, 1, 'you meant to keep in touch every 45 days'],
+  ])('reconnect 306 days after the last touch, %s', (_name, over, gap, rhythm) => {
+    const out = suggest(input({ contacts: [contact('ada', { ...over, metrics: overdue(306, gap) })] }), NOW);
+    const reason = out.find((s) => s.kind === 'reconnect')!.reason;
+    expect(reason).toMatch(new RegExp(`^Last touch with Ada was 306 days ago; ${rhythm}\\.`));
+    expect(reason).not.toMatch(/every 1 day\b/);
   });
 
   it('gives whole-number priorities 0-100 when the days since the last touch are fractional', () => {

@@ -31,6 +31,7 @@ function waitOn(contact: Contact, thread: string, days: number, now = NOW): Open
     wait_s: days * 86_400,
     wait_business_s: days * 8 * 3600,
     nudges: 0,
+    competitors: [],
   };
 }
 

@@ -260,20 +260,5 @@ export function listInboundTexts(db: Db, workspaceId: string, from: number, to: 
   return q.orderBy('i.occurred_at', 'desc').orderBy('i.id').execute();
 }
 
-/** The inbound messages of the given threads since `from` (by interactions_thread_idx). */
-export async function listInboundInThreads(db: Db, workspaceId: string, threadIds: string[], from: number, now: number) {
-  const out: { thread_id: string; occurred_at: number; subject: string | null; body: string | null; excerpt: string | null }[] = [];
-  for (let i = 0; i < threadIds.length; i += 500) {
-    const rows = await db
-      .selectFrom('interactions')
-      .select(['thread_id', 'occurred_at', 'subject', 'body', 'excerpt'])
-      .where('workspace_id', '=', workspaceId)
-      .where('thread_id', 'in', threadIds.slice(i, i + 500))
-      .where('occurred_at', '>=', from)
-      .where('occurred_at', '<', now)
-      .where('direction', '=', 'in')
-      .execute();
-    for (const r of rows) if (r.thread_id) out.push({ ...r, thread_id: r.thread_id });
-  }
-  return out;
-}
+/** The inbound text of waiting threads: one query shared with the open waits' competitors. */
+export { listInboundInThreads } from '../health/health.repo.js';

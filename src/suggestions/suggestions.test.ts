@@ -53,6 +53,7 @@ describe.each(testDialects())('today on %s', (dialect) => {
       wait_s: 3 * 86_400,
       wait_business_s: 2 * 8 * 3600,
       nudges: 1,
+      competitors: [],
     };
     const today = await listToday(db.kysely, ws, NOW, { limit: 10 }, deps([wait]));
     expect(today.map((s) => [s.kind, s.contact.name])).toEqual([

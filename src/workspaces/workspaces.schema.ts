@@ -24,6 +24,9 @@ export const HealthWeightsSchema = z.object({
   care: z.number().min(0).max(100),
   engagement: z.number().min(0).max(100),
   reciprocity: z.number().min(0).max(100),
+}).refine((w) => Object.values(w).some((v) => v > 0), {
+  // With every weight 0 no contact could be scored at all.
+  message: 'Weights must add up to more than 0',
 });
 export type HealthWeights = z.infer<typeof HealthWeightsSchema>;
 

@@ -126,6 +126,19 @@ export async function listAll<T>(path: string, params: Record<string, string | u
   }
 }
 
+/** One page of a list and the cursor of the next (null on the last page). */
+export async function listPage<T>(path: string, params: Record<string, string | undefined>, pageSize: number, cursor: string | null): Promise<{ items: T[]; next: string | null }> {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, v);
+  q.set('limit', String(pageSize));
+  if (cursor) q.set('cursor', cursor);
+  const res = await send('GET', `${path}?${q}`, undefined);
+  const data = safeJson(await res.text());
+  if (!res.ok) throw problemError(res.status, res.statusText, data);
+  const items = Array.isArray(data) ? (data as T[]) : [];
+  return { items, next: items.length > 0 ? res.headers.get('x-next-cursor') : null };
+}
+
 /** A list answered whole, with the X-Total-Count header (e.g. Today's plan and the number of all open items). */
 export async function listWithTotal<T>(path: string): Promise<{ items: T[]; total: number }> {
   const res = await send('GET', path, undefined);
@@ -145,6 +158,7 @@ export const api = {
   signUp: (b: z.input<typeof SignupSchema>) => request<Session>('POST', '/auth/signup', b),
   signIn: (b: { email: string; password: string }) => request<Session>('POST', '/auth/login', b),
   signOut: () => request<void>('POST', '/auth/logout'),
+  acceptInvitation: (b: { token: string; password: string; name?: string }) => request<Session>('POST', '/auth/invitations/accept', b),
 
   createWorkspace: (b: { name: string; me: string[]; time_zone?: string }) => request<Workspace>('POST', '/workspaces', b),
   switchWorkspace: (slug: string) => request<Session>('POST', '/auth/session/workspace', { workspace: slug }),
@@ -153,6 +167,7 @@ export const api = {
   saveSettings: (patch: Partial<WorkspaceSettings>) => request<WorkspaceSettings>('PATCH', '/settings', patch),
 
   contacts: (params: Record<string, string | undefined> = {}, pageSize?: number) => listAll<Contact>('/contacts', params, pageSize),
+  contactsPage: (params: Record<string, string | undefined>, pageSize: number, cursor: string | null) => listPage<Contact>('/contacts', params, pageSize, cursor),
   contact: (id: string) => request<Contact>('GET', `/contacts/${enc(id)}`),
   createContact: (b: ContactInput) => request<Contact>('POST', '/contacts', b),
   editContact: (id: string, b: ContactPatch) => request<Contact>('PATCH', `/contacts/${enc(id)}`, b),
@@ -161,13 +176,17 @@ export const api = {
   facts: (id: string) => listAll<Fact>(`/contacts/${enc(id)}/facts`),
   addFact: (id: string, b: { kind: string; text: string; date?: string | null; yearly?: boolean }) =>
     request<Fact>('POST', `/contacts/${enc(id)}/facts`, b),
+  editFact: (factId: string, b: { kind?: string; text?: string; date?: string | null; yearly?: boolean }) => request<Fact>('PATCH', `/facts/${enc(factId)}`, b),
+  deleteFact: (factId: string) => request<Fact>('DELETE', `/facts/${enc(factId)}`),
   timeline: (id: string) => listAll<Interaction>(`/contacts/${enc(id)}/timeline`, {}, 200),
   commitments: (contactId?: string) => listAll<Commitment>('/commitments', { contact: contactId }),
   addCommitment: (b: { contact: string; text: string; due_at: string }) => request<Commitment>('POST', '/commitments', b),
   completeCommitment: (id: string) => request<Commitment>('POST', `/commitments/${enc(id)}/done`, {}),
-  logInteraction: (b: Omit<LogInteractionInput, 'at'> & { at?: number | string }) => request<Interaction>('POST', '/interactions', b),
+  /** With `reply_to_thread`, an email sent from elsewhere is filed as the reply in that thread. */
+  logInteraction: (b: Omit<LogInteractionInput, 'at'> & { at?: number | string; reply_to_thread?: string }) => request<Interaction>('POST', '/interactions', b),
 
-  waiting: () => listAll<OpenWait>('/waiting'),
+  // Every open wait in one answer (the page is virtualised); ?limit=N would keep the oldest N.
+  waiting: () => request<OpenWait[]>('GET', '/waiting'),
   // Today is the day's plan (about 10 items); "show all" asks for every open suggestion.
   today: (all = false) => listWithTotal<Suggestion>(all ? '/today?all=1' : '/today'),
   todayFor: (contactId: string) => request<Suggestion[]>('GET', `/today?contact_id=${enc(contactId)}`),

@@ -12,6 +12,7 @@ const page = (load: () => Promise<{ default: React.ComponentType }>) => async ()
 
 export const router = createBrowserRouter([
   { path: '/signin', lazy: page(() => import('./pages/SignIn')), errorElement: <RouteError />, hydrateFallbackElement: booting },
+  { path: '/invite/:token', lazy: page(() => import('./pages/AcceptInvitation')), errorElement: <RouteError />, hydrateFallbackElement: booting },
   { path: '/onboarding', lazy: page(() => import('./pages/Onboarding')), errorElement: <RouteError />, hydrateFallbackElement: booting },
   {
     path: '/',

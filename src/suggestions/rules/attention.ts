@@ -38,6 +38,18 @@ function limitDays(contact: EngineContact): number {
   return Math.max(14, 2 * (contact.metrics?.typical_gap_days ?? 30));
 }
 
+/**
+ * Why a touch is due, in the terms the health panel uses. A typical gap under a week comes
+ * from a handful of honeymoon touches (two mails a day apart give "every 1 day"), and the
+ * 14-day floor is what counts then: naming that gap would read "usually every 1 day" beside
+ * "306 days ago".
+ */
+function rhythmOf(contact: EngineContact, limit: number): string {
+  if (contact.keep_in_touch_days) return `you meant to keep in touch every ${dayCount(limit)}`;
+  const gap = contact.metrics?.typical_gap_days ?? 30;
+  return 2 * gap >= limit ? `you usually keep in touch every ${dayCount(gap)}` : `one is expected every ${dayCount(limit)}`;
+}
+
 export function reconnectRule(ctx: RuleContext): SuggestionDraft[] {
   const out: SuggestionDraft[] = [];
   for (const contact of ctx.input.contacts) {
@@ -46,9 +58,7 @@ export function reconnectRule(ctx: RuleContext): SuggestionDraft[] {
     const first = firstName(contact.name);
     const limit = limitDays(contact);
     const days = m.days_since_last_touch;
-    const rhythm = contact.keep_in_touch_days
-      ? `you meant to keep in touch every ${dayCount(limit)}`
-      : `you usually keep in touch every ${dayCount(m.typical_gap_days)}`;
+    const rhythm = rhythmOf(contact, limit);
     const fact = factToAskAbout(ctx.factsByContact.get(contact.id) ?? []);
     const cooling = contact.status === 'cooling' || contact.status === 'at_risk';
     let reason = `Last touch with ${first} was ${dayCount(days)} ago; ${rhythm}`;

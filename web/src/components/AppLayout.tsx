@@ -6,6 +6,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { ApiError, api } from '../api';
+import { useWorkspaceFormat } from '../format';
 import { ThemeToggle } from './ThemeToggle';
 
 const NAV = [
@@ -28,6 +29,9 @@ export function AppLayout() {
   // The phone menu is open on the page it was opened on: moving to another page closes it.
   const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
   const menuOpen = menuOpenOn === location.pathname;
+  // Dates on every page are in the workspace's zone: the pages wait for it (one small request).
+  const settings = useQuery({ queryKey: ['settings'], queryFn: api.settings, enabled: !!session.data?.workspace });
+  useWorkspaceFormat(settings.data?.time_zone);
 
 
   if (session.isPending) return <p className="boot" role="status">Loading Rapport…</p>;
@@ -75,7 +79,7 @@ export function AppLayout() {
         </div>
       </nav>
       <main id="main" tabIndex={-1}>
-        <Outlet />
+        {settings.isPending && !settings.error ? <p className="muted" role="status">Loading…</p> : <Outlet />}
       </main>
     </div>
   );

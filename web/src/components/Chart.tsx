@@ -6,6 +6,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatDate } from '../format';
 
 export interface ChartSeries {
   label: string;
@@ -13,8 +14,21 @@ export interface ChartSeries {
   color: string;
 }
 
-export function Chart(props: { title: string; summary: string; x: number[]; xLabels?: string[]; series: ChartSeries[]; bars?: boolean; height?: number; time?: boolean; yFormat?: (v: number) => string }) {
-  const { title, summary, x, series, bars, height = 220, time = true, yFormat } = props;
+export function Chart(props: {
+  title: string;
+  summary: string;
+  x: number[];
+  xLabels?: string[];
+  series: ChartSeries[];
+  /** What the axes measure, written beside them: "Week", "Hours to reply". */
+  xTitle: string;
+  yTitle: string;
+  bars?: boolean;
+  height?: number;
+  time?: boolean;
+  yFormat?: (v: number) => string;
+}) {
+  const { title, summary, x, series, bars, height = 220, time = true, yFormat, xTitle, yTitle, xLabels } = props;
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -23,13 +37,25 @@ export function Chart(props: { title: string; summary: string; x: number[]; xLab
     const css = getComputedStyle(document.documentElement);
     const axisColor = css.getPropertyValue('--muted').trim() || '#666';
     const gridColor = css.getPropertyValue('--border').trim() || '#ddd';
-    const axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor } };
+    const axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor }, labelSize: 24, font: '12px system-ui', labelFont: '12px system-ui' };
+    const xValues = time
+      ? (_u: uPlot, ticks: number[]) => ticks.map((t) => formatDate(t * 1000))
+      : xLabels
+        ? (_u: uPlot, ticks: number[]) => ticks.map((t) => xLabels[x.indexOf(t)] ?? '')
+        : undefined;
+    // The canvas follows its box: uPlot keeps the width it was given, so the box (which may not
+    // grow from its content: min-width 0) is measured instead and the plot resized to it.
+    const width = () => Math.max(160, Math.floor(el.getBoundingClientRect().width));
     const opts: uPlot.Options = {
-      width: Math.max(280, el.clientWidth),
+      width: width(),
       height,
       scales: { x: { time } },
-      legend: { show: series.length > 1 },
-      axes: [axis, { ...axis, values: yFormat ? (_u, ticks) => ticks.map(yFormat) : undefined, size: 56 }],
+      // Names and colours stay visible; the values are in the summary below, not behind a hover.
+      legend: { show: series.length > 1, live: false },
+      axes: [
+        { ...axis, label: xTitle, values: xValues, space: time ? 90 : 40 },
+        { ...axis, label: yTitle, values: yFormat ? (_u, ticks) => ticks.map(yFormat) : undefined, size: 56 },
+      ],
       series: [
         {},
         ...series.map((s) => ({
@@ -44,15 +70,17 @@ export function Chart(props: { title: string; summary: string; x: number[]; xLab
       ],
     };
     const plot = new uPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
-    const observer = new ResizeObserver(() => plot.setSize({ width: Math.max(280, el.clientWidth), height }));
+    const observer = new ResizeObserver(() => {
+      if (plot.width !== width()) plot.setSize({ width: width(), height });
+    });
     observer.observe(el);
     return () => {
       observer.disconnect();
       plot.destroy();
     };
-  }, [x, series, bars, height, time, yFormat]);
+  }, [x, xLabels, series, bars, height, time, yFormat, xTitle, yTitle]);
 
-  const label = (i: number) => props.xLabels?.[i] ?? (time ? new Date((x[i] ?? 0) * 1000).toLocaleDateString() : String(x[i]));
+  const label = (i: number) => props.xLabels?.[i] ?? (time ? formatDate((x[i] ?? 0) * 1000) : String(x[i]));
   return (
     <figure className="chart-figure" style={{ margin: 0 }}>
       <div ref={ref} className="chart" role="img" aria-label={`${title}. ${summary}`} />
@@ -64,7 +92,7 @@ export function Chart(props: { title: string; summary: string; x: number[]; xLab
             <caption className="sr-only">{title}</caption>
             <thead>
               <tr>
-                <th scope="col">{time ? 'Date' : 'Value'}</th>
+                <th scope="col">{xTitle}</th>
                 {series.map((s) => <th key={s.label} scope="col">{s.label}</th>)}
               </tr>
             </thead>

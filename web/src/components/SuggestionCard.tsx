@@ -8,7 +8,7 @@ import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { api, type Suggestion } from '../api';
 import { Composer } from './Composer';
-import { formatDate } from './ui';
+import { formatDate } from '../format';
 
 const KIND_LABELS: Record<string, string> = {
   reply: 'Reply',

@@ -7,11 +7,22 @@ import type { z } from 'zod';
 
 export type FieldErrors = Record<string, string>;
 
+/**
+ * The schema's message as a sentence beside a field: the command line's flag hints ("(--date
+ * YYYY-MM-DD)") mean nothing in a form, and a sentence starts with a capital and ends with a stop.
+ */
+export function plainMessage(message: string): string {
+  const text = message.replace(/\s*\(--[^)]*\)/g, '').trim();
+  if (!text) return 'Please check this field.';
+  const sentence = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+}
+
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
     const key = issue.path.length ? String(issue.path[0]) : '_';
-    out[key] ??= issue.message;
+    out[key] ??= plainMessage(issue.message);
   }
   return out;
 }

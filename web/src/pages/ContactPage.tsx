@@ -17,7 +17,8 @@ import { HealthTrend } from '../components/contact/HealthTrend';
 import { Timeline } from '../components/contact/Timeline';
 import { Composer } from '../components/Composer';
 import { type CardAction, SuggestionCard } from '../components/SuggestionCard';
-import { formatDate, PageHeader, QueryState } from '../components/ui';
+import { PageHeader, QueryState } from '../components/ui';
+import { formatDate } from '../format';
 
 export default function ContactPage() {
   const { id = '' } = useParams();

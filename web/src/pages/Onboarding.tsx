@@ -5,7 +5,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { SignupSchema } from '../../../src/auth/auth.schema.js';
+import { MIN_PASSWORD_LENGTH, NewPasswordSchema, SignupSchema } from '../../../src/auth/auth.schema.js';
 import { BusinessHoursSchema, type BusinessHours } from '../../../src/workspaces/workspaces.schema.js';
 import { api } from '../api';
 import { useSession } from '../components/AppLayout';
@@ -77,7 +77,7 @@ function WorkspaceStep({ onDone }: { onDone: () => void }) {
           const r = check(SignupSchema.shape.workspace.unwrap(), workspace);
           return r.data ? { data: { email: '', password: '', workspace: r.data }, errors: null } : { data: null, errors: { workspace: Object.values(r.errors)[0] ?? 'invalid' } };
         })()
-      : check(SignupSchema, { email: form.email, password: form.password, name: form.name || undefined, workspace });
+      : check(SignupSchema.extend({ password: NewPasswordSchema }), { email: form.email, password: form.password, name: form.name || undefined, workspace });
     const h = check(BusinessHoursSchema, hours);
     setErrors({ ...(signup.errors ?? {}), ...(h.errors ? { hours: Object.values(h.errors)[0] ?? 'invalid hours' } : {}) });
     if (signup.data && h.data) create.mutate({ signup: signup.data, hours: h.data });
@@ -92,7 +92,7 @@ function WorkspaceStep({ onDone }: { onDone: () => void }) {
         <Field label="Your name" error={errors.name}>{(p) => <input {...p} autoComplete="name" value={form.name} onChange={set('name')} />}</Field>
         <Field label="Email" error={errors.email}>{(p) => <input {...p} type="email" autoComplete="username" value={form.email} onChange={set('email')} />}</Field>
       </div>
-      <Field label="Password" error={errors.password}>{(p) => <input {...p} type="password" autoComplete="new-password" value={form.password} onChange={set('password')} />}</Field>
+      <Field label="Password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={errors.password}>{(p) => <input {...p} type="password" autoComplete="new-password" value={form.password} onChange={set('password')} />}</Field>
         </>
       )}
       <Field label="Workspace name" error={errors.workspace}>{(p) => <input {...p} value={form.workspace} onChange={set('workspace')} placeholder="Acme Studio" />}</Field>

@@ -9,6 +9,7 @@ import { api, type Reports as ReportData } from '../api';
 import { Chart, chartColor } from '../components/Chart';
 import { statusLabel } from '../components/HealthBadge';
 import { PageHeader, QueryState } from '../components/ui';
+import { formatDay } from '../format';
 
 const toHours = (s: number | null) => (s == null ? null : Math.round((s / 3600) * 10) / 10);
 const fmtHours = (v: number) => `${v} h`;
@@ -47,6 +48,15 @@ function StatusNow({ counts }: { counts: ReportData['statuses_now'] }) {
   );
 }
 
+/** The first and the latest day in words, so the trend reads without hovering the chart. */
+function statusSummary(days: ReportData['statuses']): string {
+  const first = days[0];
+  const last = days[days.length - 1];
+  if (!first || !last) return '';
+  const counts = (d: typeof first) => STATUSES.map((s) => `${d[s]} ${statusLabel(s).toLowerCase()}`).join(', ');
+  return `${formatDay(last.day)}: ${counts(last)}. ${formatDay(first.day)}: ${counts(first)}.`;
+}
+
 function Trends({ data }: { data: ReportData }) {
   const resp = useMemo(() => {
     const x = data.responsiveness.map((r) => Date.parse(r.week) / 1000);
@@ -80,7 +90,9 @@ function Trends({ data }: { data: ReportData }) {
         <h2 id="resp-h">Responsiveness over time</h2>
         <Chart
           title="Median reply time per week"
-          summary={last ? `Week of ${last.week}: ${last.replies} ${last.replies === 1 ? 'reply' : 'replies'}, median ${toHours(last.median_s)} h wall time, ${toHours(last.median_business_s)} business hours.` : 'No replies in the last thirteen weeks.'}
+          xTitle="Week"
+          yTitle="Median hours to reply"
+          summary={last ? `Week of ${formatDay(last.week)}: ${last.replies} ${last.replies === 1 ? 'reply' : 'replies'}, median ${toHours(last.median_s)} h wall time, ${toHours(last.median_business_s)} business hours.` : 'No replies in the last thirteen weeks.'}
           x={resp.x}
           series={resp.series}
           yFormat={fmtHours}
@@ -89,12 +101,12 @@ function Trends({ data }: { data: ReportData }) {
       <div className="grid two">
         <section className="card stack" aria-labelledby="ratio-h">
           <h2 id="ratio-h">Attention kept after the honeymoon</h2>
-          <Chart title="Attention ratio distribution" summary={`${pastHoneymoon} contacts past their honeymoon; ${belowHalf} get less than half the attention they got at first.`} x={ratios.x} xLabels={ratios.labels} series={ratios.series} bars time={false} />
+          <Chart title="Attention ratio distribution" summary={`${pastHoneymoon} contacts past their honeymoon; ${belowHalf} get less than half the attention they got at first.`} x={ratios.x} xLabels={ratios.labels} series={ratios.series} bars time={false} xTitle="Attention now ÷ during the honeymoon" yTitle="Contacts" />
         </section>
         <section className="card stack" aria-labelledby="st-h">
           <h2 id="st-h">Statuses over time</h2>
           {data.statuses.length > 1 ? (
-            <Chart title="Contacts by status per day" summary={`${data.statuses.length} days of daily scores.`} x={statuses.x} series={statuses.series} />
+            <Chart title="Contacts by status per day" summary={statusSummary(data.statuses)} x={statuses.x} series={statuses.series} xTitle="Day" yTitle="Contacts" />
           ) : (
             <p className="muted">The trend appears once scores have been kept for two days.</p>
           )}

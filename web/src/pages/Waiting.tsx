@@ -1,13 +1,19 @@
 /**
- * Waiting on you (SPEC §4.1): every open wait, oldest first. Nudged waits (they wrote again)
- * and contacts who mentioned a competitor are highlighted: answer those first.
+ * Waiting on you (SPEC §4.1): every open wait, oldest first, in one request. Nudged waits
+ * (they wrote again) and threads that named a competitor are highlighted: answer those first.
+ * The rows are virtualised, so thousands of waits draw and scroll like a few; each row can be
+ * answered from here, by mail or logged as sent from your own mail client.
  */
-import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, type OpenWait } from '../api';
 import { Composer } from '../components/Composer';
-import { businessDaySeconds, businessDuration, duration, formatDateTime, PageHeader, QueryState } from '../components/ui';
+import { errorText, PageHeader, QueryState } from '../components/ui';
+import { businessDaySeconds, businessDuration, duration, formatDateTime } from '../format';
+
+const keyOf = (w: OpenWait) => `${w.thread_id}-${w.contact.id}`;
 
 export default function Waiting() {
   const waiting = useQuery({ queryKey: ['waiting'], queryFn: api.waiting });
@@ -20,76 +26,100 @@ export default function Waiting() {
         {rows.length > 0 && <span className="muted">{rows.length} open {rows.length === 1 ? 'wait' : 'waits'}, oldest first</span>}
       </PageHeader>
       <QueryState isPending={waiting.isPending} error={waiting.error} empty={rows.length === 0 ? <p>Nobody is waiting for a reply. Inbox zero, relationship edition.</p> : undefined}>
-        <div className="card" style={{ padding: 0, overflowX: 'auto' }}>
-          <table className="table">
-            <caption className="sr-only">Open waits, oldest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Contact</th>
-                <th scope="col">Subject</th>
-                <th scope="col">Waiting</th>
-                <th scope="col">Business time{dayS ? ` (days of ${dayS / 3600} h)` : ''}</th>
-                <th scope="col">Signals</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((w) => <WaitRow key={`${w.thread_id}-${w.contact.id}`} w={w} dayS={dayS} />)}
-            </tbody>
-          </table>
+        <div className="vtable wait-table" role="table" aria-label="Open waits, oldest first" aria-rowcount={rows.length + 1}>
+          <div className="vhead" role="row" aria-rowindex={1}>
+            <span role="columnheader">Contact</span>
+            <span role="columnheader">Subject</span>
+            <span role="columnheader">Waiting</span>
+            <span role="columnheader">Business time{dayS ? ` (days of ${dayS / 3600} h)` : ''}</span>
+            <span role="columnheader">Signals</span>
+          </div>
+          <WaitRows rows={rows} dayS={dayS} />
         </div>
       </QueryState>
     </div>
   );
 }
 
-/** Whether the element has come into view once: thousands of waits must not mean thousands of requests at once. */
-function useSeen<T extends Element>() {
-  const ref = useRef<T>(null);
-  const [seen, setSeen] = useState(false);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || seen) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) setSeen(true);
-    });
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [seen]);
-  return { ref, seen };
+function WaitRows({ rows, dayS }: { rows: OpenWait[]; dayS: number | null }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [replying, setReplying] = useState<string | null>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 56,
+    overscan: 8,
+    getItemKey: (i) => (rows[i] ? keyOf(rows[i]) : i),
+  });
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: the scroll area must be reachable by keyboard to scroll it.
+    <div ref={scrollRef} className="vscroll" tabIndex={0} role="rowgroup" aria-label="Open wait rows" data-testid="wait-scroll">
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((v) => {
+          const w = rows[v.index];
+          if (!w) return null;
+          const key = keyOf(w);
+          return (
+            <div key={key} ref={virtualizer.measureElement} data-index={v.index} className="wait-item" style={{ transform: `translateY(${v.start}px)` }}>
+              <WaitRow w={w} dayS={dayS} index={v.index} isReplying={replying === key} onToggle={() => setReplying(replying === key ? null : key)} onDone={() => setReplying(null)} />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
 }
 
-function WaitRow({ w, dayS }: { w: OpenWait; dayS: number | null }) {
-  const { ref, seen } = useSeen<HTMLTableRowElement>();
-  const [isReplying, setReplying] = useState(false);
-  const health = useQuery({ queryKey: ['health', w.contact.id], queryFn: () => api.health(w.contact.id), staleTime: 60_000, enabled: seen });
-  const mentions = health.data?.metrics.competitor_mentions_90d ?? 0;
-  const isHot = w.nudges > 0 || mentions > 0;
+function WaitRow(props: { w: OpenWait; dayS: number | null; index: number; isReplying: boolean; onToggle: () => void; onDone: () => void }) {
+  const { w, dayS, isReplying } = props;
+  const who = w.contact.name || w.contact.email || w.contact.id;
+  const isHot = w.nudges > 0 || w.competitors.length > 0;
   return (
     <>
-    <tr ref={ref} className={isHot ? 'highlight-row' : undefined}>
-      <td>
-        <Link to={`/contacts/${w.contact.id}`}>{w.contact.name || w.contact.email}</Link>{' '}
-        <button type="button" className="btn small" aria-expanded={isReplying} onClick={() => setReplying(!isReplying)} aria-label={`Reply to ${w.contact.name || w.contact.email}`}>
-          Reply
-        </button>
-      </td>
-      <td>{w.subject ?? <span className="muted">(no subject)</span>}</td>
-      <td title={`since ${formatDateTime(w.since)}`}>{duration(w.wait_s)}</td>
-      <td>{businessDuration(w.wait_business_s, dayS)}</td>
-      <td>
-        <div className="chips">
-          {w.nudges > 0 && <span className="chip hl">nudged {w.nudges}×</span>}
-          {mentions > 0 && <span className="chip hl">mentioned a competitor</span>}
+      <div className={`vrow${isHot ? ' highlight-row' : ''}`} role="row" aria-rowindex={props.index + 2}>
+        <span role="cell" className="cell">
+          <Link to={`/contacts/${w.contact.id}`}>{who}</Link>{' '}
+          <button type="button" className="btn small" aria-expanded={isReplying} onClick={props.onToggle} aria-label={`Reply to ${who}`}>
+            Reply
+          </button>
+        </span>
+        <span role="cell" className="cell">{w.subject ?? <span className="muted">(no subject)</span>}</span>
+        <span role="cell" className="cell" title={`since ${formatDateTime(w.since)}`}>{duration(w.wait_s)}</span>
+        <span role="cell" className="cell">{businessDuration(w.wait_business_s, dayS)}</span>
+        <span role="cell" className="cell">
+          <span className="chips">
+            {w.nudges > 0 && <span className="chip hl">nudged {w.nudges}×</span>}
+            {w.competitors.length > 0 && <span className="chip hl">mentioned {w.competitors.join(', ')}</span>}
+          </span>
+        </span>
+      </div>
+      {isReplying && (
+        <div className="wait-reply">
+          <Composer contactId={w.contact.id} threadId={w.thread_id} subject={w.subject} onSent={props.onDone} />
+          <LogAsSent w={w} who={who} onDone={props.onDone} />
         </div>
-      </td>
-    </tr>
-    {isReplying && (
-      <tr>
-        <td colSpan={5}>
-          <Composer contactId={w.contact.id} threadId={w.thread_id} subject={w.subject} onSent={() => setReplying(false)} />
-        </td>
-      </tr>
-    )}
+      )}
     </>
+  );
+}
+
+/** A reply written in your own mail client: filed in the thread, so the wait ends here too. */
+function LogAsSent({ w, who, onDone }: { w: OpenWait; who: string; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const log = useMutation({
+    mutationFn: () => api.logInteraction({ kind: 'email', direction: 'out', contact_ids: [w.contact.id], reply_to_thread: w.thread_id }),
+    onSuccess: () => {
+      for (const key of ['waiting', 'today', 'timeline', 'health']) void queryClient.invalidateQueries({ queryKey: [key] });
+      onDone();
+    },
+  });
+  return (
+    <p className="log-as-sent">
+      <span className="muted">Replied from your own mail?</span>{' '}
+      <button type="button" className="btn small" disabled={log.isPending} onClick={() => log.mutate()} aria-label={`Log a reply to ${who} as sent`}>
+        Log as sent
+      </button>
+      {log.error && <span className="error" role="alert"> {errorText(log.error)}</span>}
+    </p>
   );
 }

@@ -65,7 +65,7 @@ export function AttentionPanel({ health, timeline }: { health: ContactHealth; ti
         <dd>{m.days_since_last_touch == null ? 'never' : `${m.days_since_last_touch} days ago`}{m.overdue ? ' · overdue' : ''}</dd>
       </dl>
       {data.x.length > 0 ? (
-        <Chart title="Touches per month" summary={`${data.touches.reduce((a, b) => a + b, 0)} touches over ${data.x.length} months; ${ratio == null ? 'still in the honeymoon' : `${ratio}% of the honeymoon level now`}.`} x={data.x} series={series} />
+        <Chart title="Touches per month" summary={`${data.touches.reduce((a, b) => a + b, 0)} touches over ${data.x.length} months; ${ratio == null ? 'still in the honeymoon' : `${ratio}% of the honeymoon level now`}.`} x={data.x} series={series} xTitle="Month" yTitle="Touches" />
       ) : (
         <p className="muted">No interactions to chart yet.</p>
       )}

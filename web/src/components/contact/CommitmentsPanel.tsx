@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api';
 import { Field, type FieldErrors } from '../forms';
-import { errorText, formatDate } from '../ui';
+import { errorText } from '../ui';
+import { formatDate } from '../../format';
 
 export function CommitmentsPanel({ contactId }: { contactId: string }) {
   const queryClient = useQueryClient();

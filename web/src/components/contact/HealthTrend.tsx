@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api } from '../../api';
 import { Chart, chartColor } from '../Chart';
+import { formatDay } from '../../format';
 
 export function HealthTrend({ contactId }: { contactId: string }) {
   const history = useQuery({ queryKey: ['health-history', contactId], queryFn: () => api.healthHistory(contactId) });
@@ -14,5 +15,5 @@ export function HealthTrend({ contactId }: { contactId: string }) {
   if (points.length < 2) return <p className="muted">The trend appears once scores have been kept for two days.</p>;
   const first = points[0]?.score;
   const last = points[points.length - 1]?.score;
-  return <Chart title="Health score trend" summary={`From ${first ?? '—'} on ${points[0]?.day} to ${last ?? '—'} on ${points[points.length - 1]?.day}.`} x={x} series={series} />;
+  return <Chart title="Health score trend" summary={`From ${first ?? '—'} on ${formatDay(points[0]?.day)} to ${last ?? '—'} on ${formatDay(points[points.length - 1]?.day)}.`} x={x} series={series} xTitle="Day" yTitle="Health score" />;
 }

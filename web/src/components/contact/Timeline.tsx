@@ -1,6 +1,6 @@
 /** Every interaction with the contact across channels, newest first. */
 import type { Interaction } from '../../api';
-import { formatDateTime } from '../ui';
+import { formatDateTime } from '../../format';
 
 const KIND_ICON: Record<string, string> = { email: '✉', call: '☎', meeting: '◎', message: '✎', note: '¶', surprise: '★', newsletter: '▤' };
 const DIRECTION: Record<string, string> = { in: 'from them', out: 'from you', internal: 'internal' };

@@ -9,7 +9,8 @@ import { useState } from 'react';
 import { MailAccountInputSchema } from '../../../../src/mail/mail.schema.js';
 import { api, type ConnectionTest, type MailAccount, type SyncSummary } from '../../api';
 import { check, Field, type FieldErrors } from '../forms';
-import { errorText, formatDateTime } from '../ui';
+import { errorText } from '../ui';
+import { formatDateTime } from '../../format';
 
 export function MailAccountsSection({ canManage }: { canManage: boolean }) {
   const queryClient = useQueryClient();

@@ -6,7 +6,8 @@ import { WebhookInputSchema } from '../../../../src/webhooks/webhooks.schema.js'
 import { ROLES, type Role } from '../../../../src/workspaces/workspaces.schema.js';
 import { api } from '../../api';
 import { check, Field, type FieldErrors } from '../forms';
-import { errorText, formatDate } from '../ui';
+import { errorText } from '../ui';
+import { formatDate } from '../../format';
 
 export function TokensSection() {
   const queryClient = useQueryClient();

@@ -93,11 +93,12 @@ export function WorkspaceSettingsForm({ settings, canEdit }: { settings: Workspa
           <legend>Health weights</legend>
           <div className="form-row">
             {FACTOR_NAMES.map((name) => (
-              <Field key={name} label={name[0]?.toUpperCase() + name.slice(1)} error={errors.weights}>
-                {(p) => <input {...p} type="number" min="0" step="0.05" value={weights[name]} onChange={(e) => { setSaved(false); setWeights({ ...weights, [name]: Number(e.target.value) }); }} />}
+              <Field key={name} label={name[0]?.toUpperCase() + name.slice(1)}>
+                {(p) => <input {...p} type="number" min="0" step="0.05" value={weights[name]} aria-invalid={errors.weights ? true : undefined} aria-describedby={errors.weights ? 'weights-err' : undefined} onChange={(e) => { setSaved(false); setWeights({ ...weights, [name]: Number(e.target.value) }); }} />}
               </Field>
             ))}
           </div>
+          {errors.weights && <p id="weights-err" className="field-error">{errors.weights}</p>}
         </fieldset>
       </fieldset>
       {save.error && <p className="error" role="alert">{errorText(save.error)}</p>}
