@@ -86,11 +86,16 @@ async function main() {
   console.table(rows);
   const bare = rows[0]!['req/s'];
   const ratio = (i: number) => (rows[i]!['req/s'] / bare).toFixed(2);
-  for (const row of rows.slice(1)) {
-    record({ name: `${row.name}, req/s`, value: row['req/s'], unit: 'req/s', peer: { name: 'bare Fastify', value: bare } });
+  // Without the cache every request reads the database: a health read at least a quarter of
+  // the bare route, a page of 50 contacts a tenth.
+  const floors: Record<number, number> = { 3: 0.25, 4: 0.1 };
+  rows.slice(1).forEach((row, i) => {
+    const floor = floors[i + 1];
+    const met = floor === undefined ? {} : { target: `≥ ${floor}× bare`, met: row['req/s'] / bare >= floor };
+    record({ name: `${row.name}, req/s`, value: row['req/s'], unit: 'req/s', peer: { name: 'bare Fastify', value: bare }, ...met });
     record({ name: `${row.name}, p99`, value: row['p99 ms'], unit: 'ms', target: '< 50 ms', met: row['p99 ms'] < 50 });
-  }
-  console.log(`health read: ${ratio(1)}× the bare route (target ≥ 0.4×); contacts list: ${ratio(2)}×; without the read cache: health ${ratio(3)}×, list ${ratio(4)}×`);
+  });
+  console.log(`health read: ${ratio(1)}× the bare route; contacts list: ${ratio(2)}×; without the read cache: health ${ratio(3)}× (target ≥ 0.25×), list ${ratio(4)}× (target ≥ 0.1×)`);
   child.send('stop');
   await new Promise((resolve) => child.once('exit', resolve));
   if (rows.some((r) => r['errors/non-2xx'] > 0)) process.exitCode = 1;

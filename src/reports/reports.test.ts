@@ -52,6 +52,19 @@ describe('report series', () => {
     ]);
   });
 
+  it('puts a reply in the week of its local day: Monday 00:30 in Paris is that week, the minute before is the last, after the last week none', () => {
+    const clock = makeBusinessClock('Europe/Paris', { days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' });
+    const wait = (replied: string) => ({ threadId: 't', senders: ['ct_1'], start: at(replied) - H, nudges: [], repliedAt: at(replied) });
+    const rows = weeklyResponsiveness(
+      // Paris is UTC+1 in winter, UTC+2 from 30 March 2025.
+      [wait('2025-01-05T23:30:00Z'), wait('2025-01-05T22:59:00Z'), wait('2025-03-30T21:59:00Z'), wait('2025-03-30T22:00:00Z'), wait('2024-12-29T22:59:00Z')],
+      ['2024-12-30', '2025-01-06', '2025-03-24'],
+      'Europe/Paris',
+      clock,
+    );
+    expect(rows.map((r) => r.replies)).toEqual([1, 1, 1]);
+  });
+
   it.each([
     [[], [0, 0, 0, 0, 0, 0, 0]],
     [[0, 0.24, 0.25, 0.5, 0.99, 1, 1.3, 1.5, 7], [2, 1, 1, 1, 1, 1, 2]],

@@ -24,18 +24,35 @@ export function weeksBetween(from: number, to: number, zone: string): string[] {
 
 /** Median reply time of the waits answered in each week, in wall and business seconds. */
 export function weeklyResponsiveness(waits: readonly Wait[], weeks: readonly string[], zone: string, clock: BusinessClock): Reports['responsiveness'] {
-  const byWeek = new Map<string, { wall: number[]; business: number[] }>(weeks.map((w) => [w, { wall: [], business: [] }]));
+  // The instants where each week begins, and the end of the last: a reply falls in a week by
+  // comparing numbers, where a calendar per reply cost seconds across a large workspace.
+  const bounds = weeks.map((w) => DateTime.fromISO(w, { zone }).toMillis());
+  if (weeks.length > 0) bounds.push(DateTime.fromISO(weeks[weeks.length - 1]!, { zone }).plus({ weeks: 1 }).toMillis());
+  const buckets = weeks.map(() => ({ wall: [] as number[], business: [] as number[] }));
   for (const w of waits) {
     if (w.repliedAt === null) continue;
-    const bucket = byWeek.get(weekOf(w.repliedAt, zone));
-    if (!bucket) continue;
-    bucket.wall.push((w.repliedAt - w.start) / 1000);
-    bucket.business.push(clock.seconds(w.start, w.repliedAt));
+    const i = weekIndex(bounds, w.repliedAt);
+    if (i < 0) continue;
+    buckets[i]!.wall.push((w.repliedAt - w.start) / 1000);
+    buckets[i]!.business.push(clock.seconds(w.start, w.repliedAt));
   }
-  return weeks.map((week) => {
-    const b = byWeek.get(week)!;
+  return weeks.map((week, i) => {
+    const b = buckets[i]!;
     return { week, replies: b.wall.length, median_s: median(b.wall), median_business_s: median(b.business) };
   });
+}
+
+/** The week (index into bounds without its last entry) holding `ms`; -1 outside them all. */
+function weekIndex(bounds: readonly number[], ms: number): number {
+  if (bounds.length < 2 || ms < bounds[0]! || ms >= bounds[bounds.length - 1]!) return -1;
+  let lo = 0;
+  let hi = bounds.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (ms < bounds[mid]!) hi = mid;
+    else lo = mid;
+  }
+  return lo;
 }
 
 /** Bucket lower bounds of the attention ratio; the last bucket is open-ended. */

@@ -209,22 +209,24 @@ export function listSharesForEngine(db: Db, workspaceId: string) {
  * or surprise (last 180 days, by tag or by kind).
  */
 export async function listRecentGives(db: Db, workspaceId: string, now: number) {
-  const tagged = await db
+  // The tagged interactions first, found through the behaviour index, then their contacts:
+  // joined in one flat query, SQLite walked every contact link of the workspace instead.
+  const gives = db
     .selectFrom('interaction_behaviors as b')
     .innerJoin('interactions as i', (j) => j.onRef('i.workspace_id', '=', 'b.workspace_id').onRef('i.id', '=', 'b.interaction_id'))
-    .innerJoin('interaction_contacts as p', (j) => j.onRef('p.workspace_id', '=', 'i.workspace_id').onRef('p.interaction_id', '=', 'i.id'))
-    .select(['p.contact_id', 'b.behavior'])
-    .select((eb) => eb.fn.max('i.occurred_at').as('at'))
+    .select(['b.workspace_id', 'b.interaction_id', 'b.behavior', 'i.occurred_at'])
     .where('b.workspace_id', '=', workspaceId)
+    .where('b.behavior', 'in', ['surprise', 'compliment', 'interest'])
     .where('i.direction', '=', 'out')
     .where('i.occurred_at', '<', now)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('b.behavior', '=', 'surprise'), eb('i.occurred_at', '>=', now - 180 * DAY_MS)]),
-        eb.and([eb('b.behavior', 'in', ['compliment', 'interest']), eb('i.occurred_at', '>=', now - 15 * DAY_MS)]),
-      ]),
-    )
-    .groupBy(['p.contact_id', 'b.behavior'])
+    .where('i.occurred_at', '>=', now - 180 * DAY_MS)
+    .where((eb) => eb.or([eb('b.behavior', '=', 'surprise'), eb('i.occurred_at', '>=', now - 15 * DAY_MS)]));
+  const tagged = await db
+    .selectFrom(gives.as('g'))
+    .innerJoin('interaction_contacts as p', (j) => j.onRef('p.workspace_id', '=', 'g.workspace_id').onRef('p.interaction_id', '=', 'g.interaction_id'))
+    .select(['p.contact_id', 'g.behavior'])
+    .select((eb) => eb.fn.max('g.occurred_at').as('at'))
+    .groupBy(['p.contact_id', 'g.behavior'])
     .execute();
   const surprises = await db
     .selectFrom('interactions as i')
