@@ -1,6 +1,6 @@
 /**
  * The subscribe form of a list, for members to put on their site: its public address and a
- * plain HTML snippet that posts to it (GET /newsletter/lists/{list}/form).
+ * plain HTML snippet that posts to it (GET /newsletter/lists/{listId}/form).
  */
 import { z } from 'zod';
 import { callerOf } from '../http/auth.js';
@@ -14,13 +14,13 @@ export const ListFormSchema = z.object({
 });
 
 export function newsletterFormRoutes(app: ApiApp, deps: RouteDeps) {
-  app.get('/newsletter/lists/:list/form', {
+  app.get('/newsletter/lists/:listId/form', {
     config: { access: 'viewer' },
     schema: {
       tags: ['newsletter'],
       summary: "A list's public subscribe form: its address and an embeddable HTML snippet (double opt-in)",
-      params: IdParam('list'),
+      params: IdParam('listId'),
       response: { 200: ListFormSchema, ...problems },
     },
-  }, async (request) => listForm(deps.db.kysely, callerOf(request).workspace, request.params.list as string));
+  }, async (request) => listForm(deps.db.kysely, callerOf(request).workspace, request.params.listId as string));
 }
