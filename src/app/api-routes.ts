@@ -18,6 +18,8 @@ import { interactionsRoutes } from '../interactions/interactions.routes.js';
 import { knowledgeRoutes } from '../knowledge/knowledge.routes.js';
 import { mailRoutes } from '../mail/mail.routes.js';
 import { newsletterGrowRoutes } from '../newsletter/grow.routes.js';
+import { newsletterRoutes } from '../newsletter/newsletter.routes.js';
+import { newsletterFormRoutes } from '../newsletter/form.routes.js';
 import { reportsRoutes } from '../reports/reports.routes.js';
 import { suggestionsRoutes } from '../suggestions/suggestions.routes.js';
 import { webhooksRoutes } from '../webhooks/webhooks.routes.js';
@@ -44,6 +46,8 @@ export const API_ROUTES: RoutesPlugin[] = [
   importRoutes,
   mailRoutes,
   newsletterGrowRoutes,
+  newsletterRoutes,
+  newsletterFormRoutes,
   webhooksRoutes,
   jobsRoutes,
   auditRoutes,

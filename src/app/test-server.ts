@@ -24,6 +24,8 @@ import { buildServer, type ServerOptions } from './server.js';
 import { addAccount } from '../mail/accounts.service.js';
 import { loadMailKey } from '../mail/secret-box.js';
 import { startSmtp, type TestSmtp } from '../mail/test-smtp.js';
+import { updateWorkspaceSettings } from '../workspaces/workspaces.service.js';
+import { buildNewsletterFixture } from '../newsletter/test-fixture.js';
 
 export interface ApiFixture {
   db: Db;
@@ -55,7 +57,8 @@ function passwordHash(): Promise<string> {
 
 export async function setupApi(dialect: Dialect, options: ServerOptions = {}): Promise<ApiFixture> {
   const db = await createTestDb(dialect);
-  const a = await buildWorkspace(db, { name: 'Alpha', slug: 'alpha' });
+  // A's public address: newsletter links and forms are built on it.
+  const a = await updateWorkspaceSettings(db.kysely, await buildWorkspace(db, { name: 'Alpha', slug: 'alpha' }), { public_url: 'https://rapport.alpha.example' }, T0);
   const b = await buildWorkspace(db, { name: 'Beta', slug: 'beta' });
   const tokens = {} as Record<Role, string>;
   const users = {} as Record<Role, string>;
@@ -88,6 +91,7 @@ export async function setupApi(dialect: Dialect, options: ServerOptions = {}): P
   const smtp = await startSmtp();
   const mailKeySource = { secret: 'the mail key of the test fixture', dataDir: '/nonexistent' };
   const account = await addAccount(db.kysely, a, { imap: 'imap://me@127.0.0.1:1', smtp: `smtp://me@127.0.0.1:${smtp.port}`, password: MAIL_PASSWORD, address: 'me@alpha.example' }, loadMailKey(mailKeySource), T0);
+  const newsletter = await buildNewsletterFixture(db, a, T0);
   const app = await buildServer(db, { now: () => T0, webDist: null, mailKeySource, ...options });
   await app.ready();
   return {
@@ -112,6 +116,7 @@ export async function setupApi(dialect: Dialect, options: ServerOptions = {}): P
       suggestionId: suggestion.id,
       importId,
       accountId: account.id,
+      ...newsletter,
     },
     smtp,
     close: async () => {

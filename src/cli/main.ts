@@ -16,6 +16,7 @@ import { registerAccountCommands } from './commands/accounts.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerOpsCommands } from './commands/ops.js';
 import { registerMailCommands } from './commands/mail.js';
+import { registerNewsletterCommands } from './commands/newsletter.js';
 
 export function buildProgram(): Command {
   const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerDemoCommands(program);
   registerOpsCommands(program);
   registerMailCommands(program);
+  registerNewsletterCommands(program);
   for (const command of program.commands) applyExitOverride(command, 'rapport');
   return program;
 }

@@ -34,6 +34,15 @@ export const VALID_BODIES: Record<string, (ids: Record<string, string>) => unkno
   'PATCH /api/v1/webhooks/:webhookId': () => ({ description: 'CRM sync' }),
   'POST /api/v1/accounts': () => ({ imap: 'imap://me@127.0.0.1:1', smtp: 'smtp://me@127.0.0.1:1', password: 'mail-password-7f3a9c', address: 'me@alpha.example' }),
   'POST /api/v1/messages': (ids) => ({ contact: ids.contactId, subject: 'Hello', body: 'How was the regatta?' }),
+  'POST /api/v1/newsletter/lists': () => ({ name: 'Monthly' }),
+  'POST /api/v1/newsletter/lists/:listId/subscribers': () => ({ email: 'reader@x.example' }),
+  'PATCH /api/v1/newsletter/lists/:listId/subscribers/:subscriberId': () => ({ status: 'unsubscribed' }),
+  'POST /api/v1/newsletter/lists/:listId/imports': () => ({ csv: 'one@x.example,One\n', confirmed: true }),
+  'POST /api/v1/newsletter/campaigns': (ids) => ({ list: ids.listId, markdown: '---\nsubject: Issue 2\n---\nHello {{first_name|there}}.' }),
+  'POST /api/v1/newsletter/campaigns/:campaignId/schedule': () => ({ at: '2025-01-07T09:00:00' }),
+  'POST /api/v1/newsletter/campaigns/:campaignId/test-send': () => ({ to: 'me@alpha.example' }),
+  'POST /api/v1/newsletter/campaigns/:campaignId/send': () => ({ rate: 0 }),
+  'POST /api/v1/newsletter/campaigns/:campaignId/release': () => ({ emails: ['nobody@x.example'] }),
 };
 
 export function bodyFor(method: string, url: string, ids: Record<string, string>): unknown {

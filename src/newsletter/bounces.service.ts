@@ -19,7 +19,7 @@ import { messageIdForms, type NewsletterMark } from './inbound.js';
 import { verifyPublicToken } from './newsletter-keys.js';
 import { unsubscribeSubscriber } from './public.service.js';
 import { findSubscriberRowById } from './subscribers.repo.js';
-import { countSoftBounce, findSendsByMessageIds, hasEvent, insertEvent, stopDripsOf, type SendRef } from './inbound.repo.js';
+import { countSoftBounce, findSendsByMessageIds, hasAnySends, hasEvent, insertEvent, stopDripsOf, type SendRef } from './inbound.repo.js';
 import { insertSuppressionRow, markAddressOnAllLists } from './subscribers.repo.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -64,7 +64,8 @@ export async function applyNewsletterMail(db: Db, ws: Workspace, mails: InboundM
   }
   const reports = mails.filter((m) => m.report?.originalMessageId);
   const replies = mails.filter((m) => !m.report && !m.automated && m.direction === 'in' && m.refs.length > 0);
-  if (reports.length === 0 && replies.length === 0) return outcome;
+  // Most imports are of a mailbox with no newsletter: one indexed look-up per batch, then nothing.
+  if ((reports.length === 0 && replies.length === 0) || !(await hasAnySends(db, workspaceId))) return outcome;
 
   const wanted = [...reports.map((m) => m.report!.originalMessageId!), ...replies.flatMap((m) => m.refs)];
   const sends = await findSendsByMessageIds(db, workspaceId, messageIdForms(wanted));

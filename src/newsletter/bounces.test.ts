@@ -110,6 +110,17 @@ describe.each(testDialects())('bounces and complaints found by the mail import (
     expect(Number(enrollment.stopped_at)).toBe(T0 + 60_000);
   });
 
+  it('a reply deep in a long thread (more References than SQLite takes parameters) still finds its issue', async () => {
+    const send = await buildSend(db, ws, 'ada@client.example', '<issue9@acme.example>');
+    const refs = Array.from({ length: 17_000 }, (_, i) => `<m${i}@client.example>`).concat('<issue9@acme.example>');
+    const reply = write(
+      'long.eml',
+      ['From: ada@client.example', 'To: news@acme.example', 'Subject: Re: This week', 'Message-ID: <r9@client.example>', `References: ${refs.join('\r\n ')}`, 'Date: Tue, 07 Jan 2025 11:00:00 +0000', '', 'Yes.', ''].join('\r\n'),
+    );
+    await importFiles(reply);
+    expect((await eventsOf(db, ws, send.subscriberId)).map((e) => e.kind)).toEqual(['reply']);
+  });
+
   it('our own issue found in a Sent folder is a newsletter: automated, no contact, no touch', async () => {
     const issue = (headers: string[]) =>
       [

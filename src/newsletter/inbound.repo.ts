@@ -17,25 +17,39 @@ export interface SendRef {
   message_id: string;
 }
 
+/** Ids per query: References of a long thread hold dozens of ids per message, and SQLite caps parameters. */
+const ID_CHUNK = 1000;
+
+/** Whether the workspace ever sent newsletter mail (else no inbound mail can match a send). */
+export async function hasAnySends(db: Db, workspaceId: string): Promise<boolean> {
+  const campaign = await db.selectFrom('newsletter_sends').select('workspace_id').where('workspace_id', '=', workspaceId).where('message_id', 'is not', null).limit(1).executeTakeFirst();
+  if (campaign) return true;
+  return !!(await db.selectFrom('newsletter_drip_sends').select('workspace_id').where('workspace_id', '=', workspaceId).where('message_id', 'is not', null).limit(1).executeTakeFirst());
+}
+
 /** Campaign and drip sends whose Message-ID is one of `ids` (give both bracket forms). */
 export async function findSendsByMessageIds(db: Db, workspaceId: string, ids: string[]): Promise<SendRef[]> {
-  if (ids.length === 0) return [];
-  const campaign = await db
-    .selectFrom('newsletter_sends')
-    .select(['subscriber_id', 'email', 'campaign_id', 'message_id'])
-    .where('workspace_id', '=', workspaceId)
-    .where('message_id', 'in', ids)
-    .execute();
-  const drip = await db
-    .selectFrom('newsletter_drip_sends')
-    .select(['subscriber_id', 'email', 'message_id'])
-    .where('workspace_id', '=', workspaceId)
-    .where('message_id', 'in', ids)
-    .execute();
-  return [
-    ...campaign.map((r) => ({ ...r, message_id: r.message_id! })),
-    ...drip.map((r) => ({ subscriber_id: r.subscriber_id, email: r.email, campaign_id: null, message_id: r.message_id! })),
-  ];
+  const found: SendRef[] = [];
+  for (let i = 0; i < ids.length; i += ID_CHUNK) {
+    const chunk = ids.slice(i, i + ID_CHUNK);
+    const campaign = await db
+      .selectFrom('newsletter_sends')
+      .select(['subscriber_id', 'email', 'campaign_id', 'message_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('message_id', 'in', chunk)
+      .execute();
+    const drip = await db
+      .selectFrom('newsletter_drip_sends')
+      .select(['subscriber_id', 'email', 'message_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('message_id', 'in', chunk)
+      .execute();
+    found.push(
+      ...campaign.map((r) => ({ ...r, message_id: r.message_id! })),
+      ...drip.map((r) => ({ subscriber_id: r.subscriber_id, email: r.email, campaign_id: null, message_id: r.message_id! })),
+    );
+  }
+  return found;
 }
 
 export async function insertEvent(

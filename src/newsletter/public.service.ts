@@ -15,13 +15,14 @@ import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { campaignLinks } from './campaign-render.js';
 import { findCampaignRow } from './campaigns.repo.js';
 import { insertEvent, resetSoftBounces } from './inbound.repo.js';
-import { confirmUrl } from './links.js';
+import { publicUrlOrThrow } from './campaign-message.js';
+import { confirmUrl, subscribeFormUrl } from './links.js';
 import type { Subscriber } from './newsletter.schema.js';
 import { tokenSecretOf, verifyPublicToken } from './newsletter-keys.js';
-import { confirmationMail } from './public-pages.js';
+import { confirmationMail, subscribeSnippet } from './public-pages.js';
 import { claimConfirmMail, findListRowByFormKey, releaseConfirmMail } from './public.repo.js';
 import { findListRowById, findSubscriberRowById, updateSubscriberRow, type ListRow, type SubscriberRow } from './subscribers.repo.js';
-import { changeSubscriberStatus, subscribe } from './subscribers.service.js';
+import { changeSubscriberStatus, findListRowOrThrow, subscribe } from './subscribers.service.js';
 import { signToken, type TokenKind, type TokenPayload } from './tokens.js';
 
 /** How long a confirmation link works. */
@@ -191,4 +192,14 @@ export async function confirmByToken(db: K, token: string, now: number): Promise
   await changeSubscriberStatus(db, s.ws, s.subscriber.id, 'confirmed', now);
   await insertEvent(db, s.ws.id, { subscriber_id: s.subscriber.id, campaign_id: null, kind: 'confirm' }, now);
   return { listName: s.list.name };
+}
+
+/**
+ * A list's public form: where it lives and a snippet to embed elsewhere.
+ * @throws not_found (list), validation (the workspace has no public_url)
+ */
+export async function listForm(db: K, ws: Workspace, listRef: string): Promise<{ list_id: string; url: string; html: string }> {
+  const list = await findListRowOrThrow(db, ws, listRef);
+  const url = subscribeFormUrl(publicUrlOrThrow(ws.settings.public_url), list.form_key);
+  return { list_id: list.id, url, html: subscribeSnippet(list.name, url) };
 }
