@@ -46,6 +46,11 @@ export interface SendOptions {
   worker?: string;
   /** How long another sender's claim may stay open before it counts as stopped. */
   leaseMs?: number;
+  /**
+   * Rows a connection claims at once (default 10). Each claim is one write; after a crash the
+   * claimed rows not yet sent are uncertain too, so this bounds that count with the lanes.
+   */
+  claimBatch?: number;
   /** Attempts of a transient failure before the row is failed. */
   maxAttempts?: number;
   /** The first retry's delay; each next one doubles it. */
@@ -241,15 +246,15 @@ export async function runCampaignSend(db: Db, ws: Workspace, campaignId: string,
 
   const runLane = async (lane: SmtpLane) => {
     while (!stopError && !isIdle && !options.signal?.aborted) {
-      await gate();
-      // PostgreSQL may run the LIMIT 1 subquery more than once and claim a few rows: each is sent.
-      const rows = await claimSendRows(db.kysely, db.dialect, key, worker, clock(), 1);
+      // PostgreSQL may run the LIMIT subquery more than once and claim a few more rows: each is sent.
+      const rows = await claimSendRows(db.kysely, db.dialect, key, worker, clock(), options.claimBatch ?? 10);
       if (rows.length === 0) {
         isIdle = true;
         return;
       }
       for (const row of rows) {
         let outcome: SendOutcome;
+        await gate();
         try {
           const message = await buildCampaignMessage(ctx, { subscriberId: row.subscriber_id, email: row.email, data: mergeData.get(row.subscriber_id) ?? { email: row.email } }, clock());
           outcome = await lane.send({ from: message.from, to: message.to }, message.raw);
