@@ -15,6 +15,7 @@ import { registerAccountCommands } from './commands/accounts.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerOpsCommands } from './commands/ops.js';
 import { registerMailCommands } from './commands/mail.js';
+import { registerNewsletterGrowCommands } from './commands/newsletter-grow.js';
 
 export function buildProgram(): Command {
   const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerDemoCommands(program);
   registerOpsCommands(program);
   registerMailCommands(program);
+  registerNewsletterGrowCommands(program);
   for (const command of program.commands) applyExitOverride(command, 'rapport');
   return program;
 }

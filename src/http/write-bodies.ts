@@ -34,6 +34,8 @@ export const VALID_BODIES: Record<string, (ids: Record<string, string>) => unkno
   'PATCH /api/v1/webhooks/:webhookId': () => ({ description: 'CRM sync' }),
   'POST /api/v1/accounts': () => ({ imap: 'imap://me@127.0.0.1:1', smtp: 'smtp://me@127.0.0.1:1', password: 'mail-password-7f3a9c', address: 'me@alpha.example' }),
   'POST /api/v1/messages': (ids) => ({ contact: ids.contactId, subject: 'Hello', body: 'How was the regatta?' }),
+  'POST /api/v1/newsletter/drips': () => ({ list: 'Drip fixture', name: 'Second welcome' }),
+  'POST /api/v1/newsletter/drips/:dripId/steps': () => ({ after_days: 3, markdown: '---\nsubject: Our best articles\n---\nStart here.' }),
 };
 
 export function bodyFor(method: string, url: string, ids: Record<string, string>): unknown {

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { editContact } from '../contacts/contacts.service.js';
 import type { Db } from '../db/database.js';
 import { createTestDb, testDialects } from '../db/test-db.js';
+import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
 import { logInteraction } from '../interactions/interactions.service.js';
 import { startSmtp, type TestSmtp } from '../mail/test-smtp.js';
 import { DAY_MS, HOUR_MS } from '../shared/time.js';
@@ -174,5 +175,27 @@ describe.each(testDialects())('drips on %s', (dialect) => {
     await expect(createDrip(db.kysely, ws, { list: 'Weekly', name: 'Welcome' }, T)).rejects.toMatchObject({ code: 'conflict' });
     await expect(createDrip(db.kysely, ws, { list: 'Nope', name: 'Welcome' }, T)).rejects.toMatchObject({ code: 'not_found' });
     expect((await findDripOrThrow(db.kysely, ws, 'Welcome')).steps.map((s) => s.after_days)).toEqual([0, 3, 7]);
+  });
+});
+
+describe.each(testDialects())('drips API on %s', (dialect) => {
+  let f: ApiFixture;
+  beforeEach(async () => {
+    f = await setupApi(dialect);
+  });
+  afterEach(async () => f.close());
+
+  it('creates a drip, appends steps, lists them; 400 naming a bad step, 404 for another workspace', async () => {
+    const headers = bearer(f.tokens.member);
+    const created = await f.app.inject({ method: 'POST', url: '/api/v1/newsletter/drips', headers, payload: { list: 'Drip fixture', name: 'Onboarding' } });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    const added = await f.app.inject({ method: 'POST', url: `/api/v1/newsletter/drips/${id}/steps`, headers, payload: { after_days: 2, markdown: step('Day two', 'Hi') } });
+    expect([added.statusCode, added.json().steps]).toEqual([201, [{ position: 1, after_days: 2, subject: 'Day two', body_md: step('Day two', 'Hi') }]]);
+    const bad = await f.app.inject({ method: 'POST', url: `/api/v1/newsletter/drips/${id}/steps`, headers, payload: { after_days: 1, markdown: step('Day one', 'Hi') } });
+    expect([bad.statusCode, bad.json().code, bad.json().errors]).toEqual([400, 'validation', [{ where: 'after_days', reason: 'must be at least 2' }]]);
+    const all = await f.app.inject({ url: '/api/v1/newsletter/drips', headers: bearer(f.tokens.viewer) });
+    expect(all.json().map((d: { name: string }) => d.name)).toEqual(['Onboarding', 'Welcome']);
+    expect((await f.app.inject({ url: `/api/v1/newsletter/drips/${id}`, headers: bearer(f.otherToken) })).statusCode).toBe(404);
   });
 });
