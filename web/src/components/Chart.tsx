@@ -13,8 +13,9 @@ export interface ChartSeries {
   color: string;
 }
 
-export function Chart(props: { title: string; summary: string; x: number[]; xLabels?: string[]; series: ChartSeries[]; bars?: boolean; height?: number; time?: boolean; yFormat?: (v: number) => string }) {
-  const { title, summary, x, series, bars, height = 220, time = true, yFormat } = props;
+/** `xTitle`/`yTitle` name the axes; without a time scale, `xLabels` name the ticks that fall on an x value. */
+export function Chart(props: { title: string; summary: string; x: number[]; xLabels?: string[]; series: ChartSeries[]; bars?: boolean; height?: number; time?: boolean; yFormat?: (v: number) => string; xTitle?: string; yTitle?: string }) {
+  const { title, summary, x, xLabels, series, bars, height = 220, time = true, yFormat, xTitle, yTitle } = props;
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -29,7 +30,10 @@ export function Chart(props: { title: string; summary: string; x: number[]; xLab
       height,
       scales: { x: { time } },
       legend: { show: series.length > 1 },
-      axes: [axis, { ...axis, values: yFormat ? (_u, ticks) => ticks.map(yFormat) : undefined, size: 56 }],
+      axes: [
+        { ...axis, label: xTitle, values: !time && xLabels ? (_u, ticks) => ticks.map((t) => xLabels[x.indexOf(t)] ?? '') : undefined },
+        { ...axis, label: yTitle, values: yFormat ? (_u, ticks) => ticks.map(yFormat) : undefined, size: 56 },
+      ],
       series: [
         {},
         ...series.map((s) => ({
@@ -50,7 +54,7 @@ export function Chart(props: { title: string; summary: string; x: number[]; xLab
       observer.disconnect();
       plot.destroy();
     };
-  }, [x, series, bars, height, time, yFormat]);
+  }, [x, xLabels, series, bars, height, time, yFormat, xTitle, yTitle]);
 
   const label = (i: number) => props.xLabels?.[i] ?? (time ? new Date((x[i] ?? 0) * 1000).toLocaleDateString() : String(x[i]));
   return (
