@@ -28,7 +28,8 @@ export function Chart(props: { title: string; summary: string; x: number[]; xLab
     const opts: uPlot.Options = {
       width: Math.max(280, el.clientWidth),
       height,
-      scales: { x: { time } },
+      // Bars on categories get half a step of room on each side, so the first and last show whole.
+      scales: { x: bars && !time && x.length > 0 ? { time, range: (): uPlot.Range.MinMax => [x[0]! - halfStep(x), x[x.length - 1]! + halfStep(x)] } : { time } },
       legend: { show: series.length > 1 },
       axes: [
         { ...axis, label: xTitle, values: !time && xLabels ? (_u, ticks) => ticks.map((t) => xLabels[x.indexOf(t)] ?? '') : undefined },
@@ -86,5 +87,7 @@ export function Chart(props: { title: string; summary: string; x: number[]; xLab
     </figure>
   );
 }
+
+const halfStep = (x: number[]) => (x.length > 1 ? (x[1]! - x[0]!) / 2 : 0.5);
 
 export const chartColor = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;

@@ -36,6 +36,7 @@ function DripItem({ drip, canWrite, onChanged }: { drip: Drip; canWrite: boolean
   const add = useMutation({
     mutationFn: () => newsletterGrowApi.addDripStep(drip.id, { after_days: Number(after), markdown }),
     onSuccess: () => {
+      setAfter(String(Number(after) + 1));
       setMarkdown(STEP_TEMPLATE);
       onChanged();
     },
