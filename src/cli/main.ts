@@ -15,6 +15,7 @@ import { registerAccountCommands } from './commands/accounts.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerOpsCommands } from './commands/ops.js';
 import { registerMailCommands } from './commands/mail.js';
+import { registerNewsletterCommands } from './commands/newsletter.js';
 import { registerNewsletterGrowCommands } from './commands/newsletter-grow.js';
 
 export function buildProgram(): Command {
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerDemoCommands(program);
   registerOpsCommands(program);
   registerMailCommands(program);
+  registerNewsletterCommands(program);
   registerNewsletterGrowCommands(program);
   for (const command of program.commands) applyExitOverride(command, 'rapport');
   return program;

@@ -16,6 +16,7 @@ import { importRoutes } from '../import/import.routes.js';
 import { interactionsRoutes } from '../interactions/interactions.routes.js';
 import { knowledgeRoutes } from '../knowledge/knowledge.routes.js';
 import { mailRoutes } from '../mail/mail.routes.js';
+import { newsletterRoutes } from '../newsletter/newsletter.routes.js';
 import { newsletterGrowRoutes } from '../newsletter/grow.routes.js';
 import { reportsRoutes } from '../reports/reports.routes.js';
 import { suggestionsRoutes } from '../suggestions/suggestions.routes.js';
@@ -42,6 +43,7 @@ export const API_ROUTES: RoutesPlugin[] = [
   reportsRoutes,
   importRoutes,
   mailRoutes,
+  newsletterRoutes,
   newsletterGrowRoutes,
   webhooksRoutes,
   auditRoutes,

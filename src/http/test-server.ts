@@ -24,6 +24,7 @@ import { buildServer, type ServerOptions } from './server.js';
 import { addAccount } from '../mail/accounts.service.js';
 import { loadMailKey } from '../mail/secret-box.js';
 import { startSmtp, type TestSmtp } from '../mail/test-smtp.js';
+import { buildNewsletterFixture } from '../newsletter/test-fixture.js';
 import { createDrip } from '../newsletter/drips.service.js';
 import { createList } from '../newsletter/subscribers.service.js';
 
@@ -92,6 +93,7 @@ export async function setupApi(dialect: Dialect, options: ServerOptions = {}): P
   const smtp = await startSmtp();
   const mailKeySource = { secret: 'the mail key of the test fixture', dataDir: '/nonexistent' };
   const account = await addAccount(db.kysely, a, { imap: 'imap://me@127.0.0.1:1', smtp: `smtp://me@127.0.0.1:${smtp.port}`, password: MAIL_PASSWORD, address: 'me@alpha.example' }, loadMailKey(mailKeySource), T0);
+  const newsletter = await buildNewsletterFixture(db, a, T0);
   const app = await buildServer(db, { now: () => T0, webDist: null, mailKeySource, ...options });
   await app.ready();
   return {
@@ -116,6 +118,7 @@ export async function setupApi(dialect: Dialect, options: ServerOptions = {}): P
       suggestionId: suggestion.id,
       importId,
       accountId: account.id,
+      ...newsletter,
       dripId: drip.id,
     },
     smtp,

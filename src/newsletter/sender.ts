@@ -12,7 +12,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.js';
-import { ConflictError, ValidationError } from '../errors.js';
+import { ConflictError, UnavailableError, ValidationError } from '../errors.js';
 import { toIsoOrNull } from '../shared/time.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { buildCampaignMessage, campaignMessageId, publicUrlOrThrow, type MessageContext } from './campaign-message.js';
@@ -28,7 +28,7 @@ import {
   insertSendRows,
   listClaimHolders,
   nextAttemptAt,
-  releaseUncertainRows,
+  resolveUncertainRows,
   settleSendRows,
   skipGoneRecipients,
   type ClaimedRow,
@@ -154,15 +154,17 @@ export async function campaignStats(db: Db, ws: Workspace, campaignId: string): 
 }
 
 /**
- * Puts uncertain rows back to pending so the next run sends them: for when the operator knows
- * (from the mail server's log, say) that those messages did not go out.
+ * Settles uncertain rows by the operator's word, for when they know (from the mail server's
+ * log, say) what happened: `release` puts them back to pending so the next run sends them,
+ * `asSent` records that they did go out.
  * @throws not_found
  */
-export async function releaseUncertain(db: Db, ws: Workspace, campaignId: string, emails: string[] | null): Promise<{ released: number }> {
+export async function releaseUncertain(db: Db, ws: Workspace, campaignId: string, emails: string[] | null, options: { asSent?: boolean; now?: number } = {}): Promise<{ released: number }> {
   const campaign = await findCampaignRowOrThrow(db.kysely, ws, campaignId);
-  const result = await releaseUncertainRows(db.kysely, { workspaceId: ws.id, campaignId }, emails?.map((e) => e.trim().toLowerCase()) ?? null);
+  const to = options.asSent ? 'sent' : 'pending';
+  const result = await resolveUncertainRows(db.kysely, { workspaceId: ws.id, campaignId }, emails?.map((e) => e.trim().toLowerCase()) ?? null, to, options.now ?? Date.now());
   const released = Number(result.numUpdatedRows);
-  if (released > 0 && campaign.status === 'sent') await updateCampaignRow(db.kysely, ws.id, campaignId, { status: 'sending', finished_at: null });
+  if (released > 0 && to === 'pending' && campaign.status === 'sent') await updateCampaignRow(db.kysely, ws.id, campaignId, { status: 'sending', finished_at: null });
   return { released };
 }
 
@@ -314,4 +316,26 @@ async function expireStoppedClaims(db: Db, key: { workspaceId: string; campaignI
 export async function sendCampaign(db: Db, ws: Workspace, campaignId: string, options: SendOptions): Promise<SendStats> {
   await startCampaignSend(db, ws, campaignId, (options.clock ?? Date.now)());
   return runCampaignSend(db, ws, campaignId, options);
+}
+
+/**
+ * Sends one copy of the campaign to `to` (yourself), rendered for a sample subscriber, with
+ * "[Test]" before the subject. Nothing goes in the ledger.
+ * @throws not_found, validation (no public_url), unavailable (the server refused it)
+ */
+export async function testSendCampaign(db: Db, ws: Workspace, campaignId: string, to: string, smtp: SmtpTarget, now: number): Promise<{ to: string; message_id: string }> {
+  const address = to.trim().toLowerCase();
+  if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw new ValidationError(`to: "${to}" is not an email address`, [{ where: 'to', reason: 'not an address' }]);
+  const campaign = await findCampaignRowOrThrow(db.kysely, ws, campaignId);
+  const ctx = await messageContextOf(db.kysely, ws, campaign, publicUrlOrThrow(ws.settings.public_url), now);
+  const test = { ...ctx, compiled: { ...ctx.compiled, subject: `[Test] ${ctx.compiled.subject}` } };
+  const message = await buildCampaignMessage(test, { subscriberId: 'ns_test', email: address, data: { email: address } }, now);
+  const lane = new SmtpLane(smtp);
+  try {
+    const outcome = await lane.send({ from: message.from, to: address }, message.raw);
+    if (outcome.kind !== 'sent') throw new UnavailableError(`the test message was not sent: ${outcome.error}`);
+  } finally {
+    lane.close();
+  }
+  return { to: address, message_id: message.messageId };
 }

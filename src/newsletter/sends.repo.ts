@@ -158,11 +158,14 @@ export async function nextAttemptAt(db: Db, key: { workspaceId: string; campaign
   return row?.at === null || row?.at === undefined ? null : Number(row.at);
 }
 
-/** Puts uncertain rows (all, or those of the given addresses) back to pending: the operator's explicit choice. */
-export function releaseUncertainRows(db: Db, key: { workspaceId: string; campaignId: string }, emails: string[] | null) {
+/**
+ * Settles uncertain rows (all, or those of the given addresses) by the operator's word: back
+ * to pending (they did not get it: the next run sends them) or sent (they did).
+ */
+export function resolveUncertainRows(db: Db, key: { workspaceId: string; campaignId: string }, emails: string[] | null, to: 'pending' | 'sent', now: number) {
   let q = db
     .updateTable('newsletter_sends')
-    .set({ status: 'pending', next_attempt_at: null, error: 'released after an uncertain outcome' })
+    .set(to === 'pending' ? { status: 'pending', next_attempt_at: null, error: 'released after an uncertain outcome' } : { status: 'sent', sent_at: now, error: 'confirmed as sent after an uncertain outcome' })
     .where('workspace_id', '=', key.workspaceId)
     .where('campaign_id', '=', key.campaignId)
     .where('status', '=', 'uncertain');

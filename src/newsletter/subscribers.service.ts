@@ -207,9 +207,9 @@ export async function unsubscribe(db: Db, ws: Workspace, listRef: string, email:
  * status_changed_at). Bounced and complained are final here: use suppressAddress.
  * @throws not_found, conflict (the subscriber bounced or complained)
  */
-export async function changeSubscriberStatus(db: Db, ws: Workspace, subscriberId: string, status: SubscriberStatus, now: number): Promise<Subscriber> {
+export async function changeSubscriberStatus(db: Db, ws: Workspace, subscriberId: string, status: SubscriberStatus, now: number, listId?: string): Promise<Subscriber> {
   const row = await findSubscriberRowById(db, ws.id, subscriberId);
-  if (!row) throw new NotFoundError('subscriber', subscriberId);
+  if (!row || (listId !== undefined && row.list_id !== listId)) throw new NotFoundError('subscriber', subscriberId);
   if (row.status === status) return subscriberRowToSubscriber(row);
   if (row.status === 'bounced' || row.status === 'complained') throw new ConflictError(`${row.email} ${row.status}: it is suppressed and its status stays`);
   const values = statusValues(status, now);
