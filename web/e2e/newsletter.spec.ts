@@ -1,6 +1,7 @@
 /**
  * The Newsletter page: a list with confirmed subscribers (one of them engaged), the funnel as
- * a chart and a table per list, a drip started and given two steps in the browser; the page
+ * a chart and a table per list, a drip started and given two steps, a new list and a CSV
+ * import with consent, all in the browser; the page
  * fits a phone, passes axe, names itself and logs nothing to the console. Its own workspace
  * and owner, made with the CLI; the list and its subscribers are written with the services
  * on the data folder the server serves.
@@ -85,6 +86,21 @@ test('the funnel shows the list, and a drip is started with two steps in order',
   await drip.getByLabel(/^Message/).fill('---\nsubject: Our best articles\n---\nStart with these.');
   await drip.getByRole('button', { name: 'Add step' }).click();
   await expect(drip.getByRole('listitem')).toHaveText(['Day 0: Welcome aboard', 'Day 3: Our best articles']);
+
+  // A new list, and subscribers imported from CSV with their consent.
+  const lists = page.getByRole('region', { name: 'Lists' });
+  await lists.getByLabel('List name').fill('Monthly note');
+  await lists.getByLabel('From address').fill('me@news.test');
+  await lists.getByRole('button', { name: 'Create list' }).click();
+  await expect(lists.getByTestId('lists').getByRole('row', { name: /Monthly note/ }).getByRole('cell')).toHaveText(['0', '0', '0', '0', '0']);
+  await lists.getByLabel('Into list').selectOption({ label: 'Monthly note' });
+  await lists.getByLabel(/^CSV/).fill('cy@reader.test,Cy\ndee@reader.test,Dee\n');
+  await lists.getByLabel(/They agreed to receive it/).check();
+  await lists.getByRole('button', { name: 'Import' }).click();
+  await expect(lists.getByRole('status')).toHaveText('Imported 2 as confirmed; 0 already on the list.');
+  await expect(lists.getByTestId('lists').getByRole('row', { name: /Monthly note/ }).getByRole('cell')).toHaveText(['2', '0', '0', '0', '0']);
+  await expect(lists.getByTestId('lists').getByRole('row', { name: /Weekly note/ }).getByRole('cell')).toHaveText(['2', '1', '0', '0', '0']);
+  await expect(funnel.getByTestId('funnel-lists').getByRole('row', { name: /Monthly note/ }).getByRole('cell')).toHaveText(['2', '0', '0', '0', '—', '—']);
 
   await expectAccessible(page, 'Newsletter');
   await screenshot(page, 'newsletter');
