@@ -48,7 +48,7 @@ export const API_ROUTES: RoutesPlugin[] = [
   newsletterGrowRoutes,
   newsletterRoutes,
   newsletterFormRoutes,
-  webhooksRoutes,
-  jobsRoutes,
+  newsletterRoutes,
+  newsletterGrowRoutes,
   auditRoutes,
 ];

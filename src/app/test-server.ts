@@ -26,6 +26,8 @@ import { loadMailKey } from '../mail/secret-box.js';
 import { startSmtp, type TestSmtp } from '../mail/test-smtp.js';
 import { updateWorkspaceSettings } from '../workspaces/workspaces.service.js';
 import { buildNewsletterFixture } from '../newsletter/test-fixture.js';
+import { createDrip } from '../newsletter/drips.service.js';
+import { createList } from '../newsletter/subscribers.service.js';
 
 export interface ApiFixture {
   db: Db;
@@ -81,6 +83,8 @@ export async function setupApi(dialect: Dialect, options: ServerOptions = {}): P
   const knowledge = await addKnowledge(db.kysely, a, { title: 'Sailing knots', topics: ['sailing'] }, T0);
   const [suggestion] = await listToday(db.kysely, a, T0, { limit: 5 }, loadSuggestionDeps);
   if (!suggestion) throw new Error('the fixture expects a keep_promise suggestion');
+  await createList(db.kysely, a, { name: 'Drip fixture', from_address: 'news@alpha.example' }, T0);
+  const drip = await createDrip(db.kysely, a, { list: 'Drip fixture', name: 'Welcome' }, T0);
   const importId = 'job_fixture0000000001';
   await db.kysely.insertInto('import_jobs').values({
     workspace_id: a.id, id: importId, format: 'vcard', filename: 'people.vcf', bytes: 10, status: 'succeeded', progress_done: 1,
@@ -117,6 +121,7 @@ export async function setupApi(dialect: Dialect, options: ServerOptions = {}): P
       importId,
       accountId: account.id,
       ...newsletter,
+      dripId: drip.id,
     },
     smtp,
     close: async () => {

@@ -17,6 +17,7 @@ import { registerDemoCommands } from './commands/demo.js';
 import { registerOpsCommands } from './commands/ops.js';
 import { registerMailCommands } from './commands/mail.js';
 import { registerNewsletterCommands } from './commands/newsletter.js';
+import { registerNewsletterGrowCommands } from './commands/newsletter-grow.js';
 
 export function buildProgram(): Command {
   const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerOpsCommands(program);
   registerMailCommands(program);
   registerNewsletterCommands(program);
+  registerNewsletterGrowCommands(program);
   for (const command of program.commands) applyExitOverride(command, 'rapport');
   return program;
 }

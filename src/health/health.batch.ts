@@ -8,6 +8,8 @@ import { makeBusinessClock, type BusinessClock } from '../metrics/business-time.
 import { CARE_WINDOW_DAYS } from '../metrics/care.js';
 import { makeCompetitorMatcher } from '../metrics/engagement.js';
 import { DAY_MS } from '../metrics/inputs.js';
+import { listNewsletterEngagement } from '../newsletter/engagement.repo.js';
+import { WARMTH_WINDOW_DAYS } from '../newsletter/engagement.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { computeBatch, localDay, threadsToWalk, type BatchRows, type ContactResult } from './health.compute.js';
 import {
@@ -44,8 +46,12 @@ async function loadSelected(db: K, ws: Workspace, selector: ContactSelector, now
     listParticipations(db, ws.id, selector, now, since, lateral),
     listRecentSnapshots(db, ws.id, selector, monthAgo, today),
   ]);
-  const threadMessages = await listThreadMessages(db, ws.id, threadsToWalk(participations, now), now);
-  return { contacts, participations, threadMessages, snapshots };
+  const prospects = contacts.filter((c) => c.kind === 'prospect' && c.client_since === null).map((c) => c.id);
+  const [threadMessages, newsletter] = await Promise.all([
+    listThreadMessages(db, ws.id, threadsToWalk(participations, now), now),
+    listNewsletterEngagement(db, ws.id, prospects, now - WARMTH_WINDOW_DAYS * DAY_MS, now),
+  ]);
+  return { contacts, participations, threadMessages, snapshots, newsletter };
 }
 
 /** §4 metrics and §5 health of the selected contacts at `now`. */

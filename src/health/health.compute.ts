@@ -13,6 +13,7 @@ import { walkThread, type ThreadMessage, type Wait } from '../metrics/waits.js';
 import { readJson } from '../shared/json.js';
 import type { WorkspaceSettings } from '../workspaces/workspaces.schema.js';
 import type { HealthContactRow, ParticipationRow, ThreadMessageRow } from './health.repo.js';
+import type { NewsletterEngagement } from '../newsletter/engagement.js';
 import { scoreHealth, type HealthScore } from './score.js';
 
 export interface BatchRows {
@@ -21,6 +22,8 @@ export interface BatchRows {
   /** The messages of the threads named by threadsToWalk(participations). */
   threadMessages: ThreadMessageRow[];
   snapshots: { contact_id: string; score: number | null }[];
+  /** Newsletter opens and clicks of the batch's contacts in the last 90 days (absent: none). */
+  newsletter?: Map<string, NewsletterEngagement>;
 }
 
 export interface ContactResult {
@@ -124,7 +127,10 @@ export function computeBatch(rows: BatchRows, settings: WorkspaceSettings, clock
       },
       { clock, matchCompetitors },
     );
-    const health = scoreHealth(computed.metrics, computed.detail, settings.weights, earlier.get(contact.id) ?? []);
+    // Newsletter engagement warms prospects only (kind prospect, not a client yet).
+    const isProspect = contact.kind === 'prospect' && contact.client_since === null && contact.lost !== 1;
+    const newsletter = isProspect ? rows.newsletter?.get(contact.id) : undefined;
+    const health = scoreHealth(computed.metrics, computed.detail, settings.weights, earlier.get(contact.id) ?? [], newsletter);
     const stage = computeStage(
       {
         kind: contact.kind as ContactKind,

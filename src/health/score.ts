@@ -7,6 +7,7 @@ import type { HealthStatus } from '../contacts/contacts.schema.js';
 import type { MetricsDetail } from '../metrics/contact-metrics.js';
 import { FACTOR_NAMES, type ContactMetrics, type Factor, type FactorName } from '../metrics/metrics.types.js';
 import type { HealthWeights } from '../workspaces/workspaces.schema.js';
+import { withNewsletterWarmth, type NewsletterEngagement } from '../newsletter/engagement.js';
 import { businessDuration, days, percent, rate, times } from './explain.js';
 
 export interface HealthScore {
@@ -130,18 +131,22 @@ export function reciprocityFactor(m: ContactMetrics): Value {
   };
 }
 
-/** SPEC §5.1–5.2. */
+/**
+ * SPEC §5.1–5.2. `prospectNewsletter`: a prospect's newsletter opens and clicks, which warm
+ * their engagement factor (never given for other contacts).
+ */
 export function scoreHealth(
   metrics: ContactMetrics,
   detail: MetricsDetail,
   weights: HealthWeights,
   scoresLast30Days: readonly (number | null)[] = [],
+  prospectNewsletter?: NewsletterEngagement,
 ): HealthScore {
   const values: Record<FactorName, Value> = {
     responsiveness: responsivenessFactor(metrics, detail),
     attention: attentionFactor(metrics, detail),
     care: careFactor(detail),
-    engagement: engagementFactor(metrics, detail),
+    engagement: withNewsletterWarmth(engagementFactor(metrics, detail), prospectNewsletter),
     reciprocity: reciprocityFactor(metrics),
   };
   let sum = 0;

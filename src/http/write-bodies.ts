@@ -43,6 +43,8 @@ export const VALID_BODIES: Record<string, (ids: Record<string, string>) => unkno
   'POST /api/v1/newsletter/campaigns/:campaignId/test-send': () => ({ to: 'me@alpha.example' }),
   'POST /api/v1/newsletter/campaigns/:campaignId/send': () => ({ rate: 0 }),
   'POST /api/v1/newsletter/campaigns/:campaignId/release': () => ({ emails: ['nobody@x.example'] }),
+  'POST /api/v1/newsletter/drips': () => ({ list: 'Drip fixture', name: 'Second welcome' }),
+  'POST /api/v1/newsletter/drips/:dripId/steps': () => ({ after_days: 3, markdown: '---\nsubject: Our best articles\n---\nStart here.' }),
 };
 
 export function bodyFor(method: string, url: string, ids: Record<string, string>): unknown {

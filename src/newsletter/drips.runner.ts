@@ -29,12 +29,11 @@ import {
   type DripStepRow,
 } from './drips.repo.js';
 import { tokenSecretOf } from './newsletter-keys.js';
+import type { SendOutcome, SmtpLane } from './smtp-lanes.js';
 import { findListRowOrThrow } from './subscribers.service.js';
 
-/** What delivers one built message: nodemailer's transporter fits (`sendMail` with `raw`). */
-export interface DripTransport {
-  sendMail(mail: { envelope: { from: string; to: string }; raw: Buffer; messageId?: string }): Promise<unknown>;
-}
+/** What delivers one built message and says what became of it: the campaign sender's SmtpLane. */
+export type DripTransport = Pick<SmtpLane, 'send'>;
 
 export interface DripRunOptions {
   /** Names this runner in the ledger's claims. */
@@ -56,26 +55,6 @@ export interface DripRunResult {
 /** Retries of a transient failure (connection refused, 4xx) wait this long, growing. */
 const RETRY_BASE_MS = 15 * 60_000;
 const MAX_ATTEMPTS = 5;
-
-/**
- * Whether the SMTP call may have delivered the message. Only two outcomes prove it did not:
- * the server answered with a rejection (an SMTP reply code), or the connection failed before
- * the message was handed over. Anything else (a connection lost during or after DATA, a
- * timeout) is uncertain and never retried by itself: a missing mail is better than a double.
- */
-export function mayHaveBeenSent(error: unknown): boolean {
-  const e = error as { command?: string; responseCode?: number; code?: string };
-  if (typeof e.responseCode === 'number') return false;
-  const beforeMessage = e.command === undefined || e.command === 'CONN' || /^(EHLO|HELO|AUTH|MAIL|RCPT|STARTTLS)/i.test(e.command);
-  return !(beforeMessage && (e.code === 'ECONNECTION' || e.code === 'ECONNREFUSED' || e.code === 'EDNS' || e.code === 'EAUTH' || e.code === 'ESOCKET'));
-}
-
-/** A 4xx answer or a failure to connect: worth trying again later. */
-function isTransient(error: unknown): boolean {
-  const e = error as { responseCode?: number; code?: string };
-  if (typeof e.responseCode === 'number') return e.responseCode >= 400 && e.responseCode < 500;
-  return e.code === 'ECONNECTION' || e.code === 'ECONNREFUSED' || e.code === 'ESOCKET' || e.code === 'EDNS';
-}
 
 function errorText(error: unknown): string {
   return String((error as Error)?.message ?? error).slice(0, 500);
@@ -141,35 +120,39 @@ async function runDrip(db: Db, ws: Workspace, drip: DripRow, now: number, transp
     }
     // Claim first: whoever's write takes the row sends; everyone else moves on.
     if (!(await claimDripSend(db.kysely, { ...key, email: e.email }, runner, now, action.retry))) continue;
-    let message: OutboundMessage | undefined;
+    let message: OutboundMessage;
     try {
       message = await buildCampaignMessage(
         { ...context, campaignId: dripMessageKey(drip.id, action.position), compiled: step.compiled },
         { subscriberId: e.subscriber_id, email: e.email, data: { name: e.name, first_name: e.name?.split(/\s+/)[0] ?? null, email: e.email } },
         now,
       );
-      await transport.sendMail({ envelope: { from: message.from, to: message.to }, raw: message.raw, messageId: message.messageId });
     } catch (error) {
-      await recordFailure(db, key, runner, error, message !== undefined, now, result);
+      await recordOutcome(db, key, runner, { kind: 'failed', error: errorText(error) }, now, result);
       continue;
     }
-    await finishDripSend(db.kysely, key, runner, { status: 'sent', message_id: message.messageId, sent_at: now, error: null });
-    result.sent += 1;
+    const outcome = await transport.send({ from: message.from, to: message.to }, message.raw);
+    await recordOutcome(db, key, runner, outcome, now, result, message.messageId);
   }
 }
 
-async function recordFailure(db: Db, key: Parameters<typeof finishDripSend>[1], runner: string, error: unknown, wasBuilt: boolean, now: number, result: DripRunResult) {
-  if (wasBuilt && mayHaveBeenSent(error)) {
-    await finishDripSend(db.kysely, key, runner, { status: 'uncertain', error: errorText(error) });
+async function recordOutcome(db: Db, key: Parameters<typeof finishDripSend>[1], runner: string, outcome: SendOutcome, now: number, result: DripRunResult, messageId?: string) {
+  if (outcome.kind === 'sent') {
+    await finishDripSend(db.kysely, key, runner, { status: 'sent', message_id: messageId ?? null, sent_at: now, error: null });
+    result.sent += 1;
+    return;
+  }
+  if (outcome.kind === 'uncertain') {
+    await finishDripSend(db.kysely, key, runner, { status: 'uncertain', message_id: messageId ?? null, error: outcome.error });
     result.uncertain += 1;
     return;
   }
   const attempts = (await listDripSendRows(db.kysely, key.workspace_id, key.drip_id)).find((r) => r.position === key.position && r.subscriber_id === key.subscriber_id)?.attempts ?? MAX_ATTEMPTS;
-  if (wasBuilt && isTransient(error) && attempts < MAX_ATTEMPTS) {
-    await finishDripSend(db.kysely, key, runner, { status: 'pending', error: errorText(error), next_attempt_at: now + RETRY_BASE_MS * 2 ** (attempts - 1) });
+  if (outcome.kind === 'retry' && attempts < MAX_ATTEMPTS) {
+    await finishDripSend(db.kysely, key, runner, { status: 'pending', error: outcome.error, next_attempt_at: now + RETRY_BASE_MS * 2 ** (attempts - 1) });
     return;
   }
-  await finishDripSend(db.kysely, key, runner, { status: 'failed', error: errorText(error) });
+  await finishDripSend(db.kysely, key, runner, { status: 'failed', error: outcome.error });
   result.failed += 1;
 }
 

@@ -3,11 +3,11 @@
  * server on both engines: steps in order on their days, stops on a reply, a client or an
  * unsubscribe, and the ledger that never sends twice across a crash or two runners.
  */
-import { createTransport, type Transporter } from 'nodemailer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { editContact } from '../contacts/contacts.service.js';
 import type { Db } from '../db/database.js';
 import { createTestDb, testDialects } from '../db/test-db.js';
+import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
 import { logInteraction } from '../interactions/interactions.service.js';
 import { startSmtp, type TestSmtp } from '../mail/test-smtp.js';
 import { DAY_MS, HOUR_MS } from '../shared/time.js';
@@ -18,6 +18,7 @@ import { nextDripAction, type DripLedgerEntry, type EnrollmentState } from './dr
 import { runDueDrips } from './drips.runner.js';
 import { addDripStep, createDrip, findDripOrThrow, listDrips } from './drips.service.js';
 import { insertEvent } from './grow-fixtures.js';
+import { SmtpLane } from './smtp-lanes.js';
 import { createList, subscribe, unsubscribe } from './subscribers.service.js';
 
 const T = Date.parse('2025-02-03T09:00:00Z');
@@ -63,7 +64,7 @@ describe.each(testDialects())('drips on %s', (dialect) => {
   let db: Db;
   let ws: Workspace;
   let smtp: TestSmtp;
-  let transport: Transporter;
+  let transport: SmtpLane;
   const subjectsTo = (address: string) =>
     smtp.received.filter((m) => m.to.includes(address)).map((m) => /^Subject: (.*)$/m.exec(m.raw.toString())?.[1]);
 
@@ -71,7 +72,7 @@ describe.each(testDialects())('drips on %s', (dialect) => {
     db = await createTestDb(dialect);
     ws = await updateWorkspaceSettings(db.kysely, await buildWorkspace(db), { public_url: 'https://crm.acme.example' }, T);
     smtp = await startSmtp();
-    transport = createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, auth: { user: 'u', pass: 'p' } });
+    transport = new SmtpLane({ host: '127.0.0.1', port: smtp.port, secure: false, user: 'u', password: 'p' });
     await createList(db.kysely, ws, { name: 'Weekly', from_address: 'news@acme.example', from_name: 'Acme' }, T - 10 * DAY_MS);
   });
   afterEach(async () => {
@@ -154,10 +155,13 @@ describe.each(testDialects())('drips on %s', (dialect) => {
     expect(subjectsTo('ada@client.example')).toEqual(['Our best articles']);
 
     for (let i = 0; i < 20; i++) await subscribe(db.kysely, ws, 'Weekly', { email: `reader${i}@reader.example`, confirmed: true }, 'cli', T + 4 * DAY_MS);
+    // Two runners, each with its own connection, as two processes would have.
+    const second = new SmtpLane({ host: '127.0.0.1', port: smtp.port, secure: false, user: 'u', password: 'p' });
     const runs = await Promise.all([
       runDueDrips(db, ws, T + 4 * DAY_MS, transport, { runner: 'a' }),
-      runDueDrips(db, ws, T + 4 * DAY_MS, transport, { runner: 'b' }),
+      runDueDrips(db, ws, T + 4 * DAY_MS, second, { runner: 'b' }),
     ]);
+    second.close();
     expect(runs[0]!.sent + runs[1]!.sent).toBe(20);
     const firsts = smtp.received.filter((m) => m.raw.toString().includes('Subject: Welcome aboard')).flatMap((m) => m.to);
     expect(firsts).toHaveLength(20);
@@ -174,5 +178,27 @@ describe.each(testDialects())('drips on %s', (dialect) => {
     await expect(createDrip(db.kysely, ws, { list: 'Weekly', name: 'Welcome' }, T)).rejects.toMatchObject({ code: 'conflict' });
     await expect(createDrip(db.kysely, ws, { list: 'Nope', name: 'Welcome' }, T)).rejects.toMatchObject({ code: 'not_found' });
     expect((await findDripOrThrow(db.kysely, ws, 'Welcome')).steps.map((s) => s.after_days)).toEqual([0, 3, 7]);
+  });
+});
+
+describe.each(testDialects())('drips API on %s', (dialect) => {
+  let f: ApiFixture;
+  beforeEach(async () => {
+    f = await setupApi(dialect);
+  });
+  afterEach(async () => f.close());
+
+  it('creates a drip, appends steps, lists them; 400 naming a bad step, 404 for another workspace', async () => {
+    const headers = bearer(f.tokens.member);
+    const created = await f.app.inject({ method: 'POST', url: '/api/v1/newsletter/drips', headers, payload: { list: 'Drip fixture', name: 'Onboarding' } });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    const added = await f.app.inject({ method: 'POST', url: `/api/v1/newsletter/drips/${id}/steps`, headers, payload: { after_days: 2, markdown: step('Day two', 'Hi') } });
+    expect([added.statusCode, added.json().steps]).toEqual([201, [{ position: 1, after_days: 2, subject: 'Day two', body_md: step('Day two', 'Hi') }]]);
+    const bad = await f.app.inject({ method: 'POST', url: `/api/v1/newsletter/drips/${id}/steps`, headers, payload: { after_days: 1, markdown: step('Day one', 'Hi') } });
+    expect([bad.statusCode, bad.json().code, bad.json().errors]).toEqual([400, 'validation', [{ where: 'after_days', reason: 'must be at least 2' }]]);
+    const all = await f.app.inject({ url: '/api/v1/newsletter/drips', headers: bearer(f.tokens.viewer) });
+    expect(all.json().map((d: { name: string }) => d.name)).toEqual(['Onboarding', 'Welcome']);
+    expect((await f.app.inject({ url: `/api/v1/newsletter/drips/${id}`, headers: bearer(f.otherToken) })).statusCode).toBe(404);
   });
 });

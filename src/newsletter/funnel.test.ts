@@ -124,13 +124,14 @@ describe.each(testDialects())('GET /newsletter/funnel on %s', (dialect) => {
   afterEach(async () => f.close());
 
   it('answers the funnel per list to a viewer, 404 for an unknown list and nothing of another workspace', async () => {
-    const list = await insertList(f.db, f.a.id, 'Weekly', T0 - 10 * DAY_MS);
+    // The fixture's list (one confirmed subscriber) and one more.
+    const list = await insertList(f.db, f.a.id, 'Monthly', T0 - 10 * DAY_MS);
     await insertSubscriber(f.db, f.a.id, list, 'x@example.org', { created_at: T0 - 5 * DAY_MS });
     const res = await f.app.inject({ url: '/api/v1/newsletter/funnel', headers: bearer(f.tokens.viewer) });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ engaged_window_days: 90, total: { subscribers: 1 }, months: [{ month: '2025-01', subscribers: 1 }] });
+    expect(res.json()).toMatchObject({ engaged_window_days: 90, total: { subscribers: 2 }, months: [{ month: '2025-01', subscribers: 2 }] });
     const one = await f.app.inject({ url: `/api/v1/newsletter/funnel?list=${list}`, headers: bearer(f.tokens.viewer) });
-    expect(one.json().lists).toMatchObject([{ list_id: list, name: 'Weekly', subscribers: 1 }]);
+    expect(one.json().lists).toMatchObject([{ list_id: list, name: 'Monthly', subscribers: 1 }]);
     const missing = await f.app.inject({ url: '/api/v1/newsletter/funnel?list=Nope', headers: bearer(f.tokens.viewer) });
     expect([missing.statusCode, missing.json().code]).toEqual([404, 'not_found']);
     const other = await f.app.inject({ url: '/api/v1/newsletter/funnel', headers: bearer(f.otherToken) });

@@ -26,6 +26,7 @@ export const router = createBrowserRouter([
       { path: 'contacts', lazy: page(() => import('./pages/Contacts')) },
       { path: 'contacts/:id', lazy: page(() => import('./pages/ContactPage')) },
       { path: 'reports', lazy: page(() => import('./pages/Reports')) },
+      { path: 'newsletter', lazy: page(() => import('./pages/Newsletter')) },
       { path: 'settings', lazy: page(() => import('./pages/Settings')) },
       { path: '*', lazy: page(() => import('./pages/NotFound')) },
     ],

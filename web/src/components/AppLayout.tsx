@@ -14,6 +14,7 @@ const NAV = [
   { to: '/waiting', label: 'Waiting on you', icon: '◷' },
   { to: '/contacts', label: 'Contacts', icon: '◎' },
   { to: '/reports', label: 'Reports', icon: '▤' },
+  { to: '/newsletter', label: 'Newsletter', icon: '✉' },
   { to: '/settings', label: 'Settings', icon: '⚙' },
 ];
 

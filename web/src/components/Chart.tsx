@@ -49,7 +49,8 @@ export function Chart(props: {
     const opts: uPlot.Options = {
       width: width(),
       height,
-      scales: { x: { time } },
+      // Bars on categories get half a step of room on each side, so the first and last show whole.
+      scales: { x: bars && !time && x.length > 0 ? { time, range: (): uPlot.Range.MinMax => [x[0]! - halfStep(x), x[x.length - 1]! + halfStep(x)] } : { time } },
       // Names and colours stay visible; the values are in the summary below, not behind a hover.
       legend: { show: series.length > 1, live: false },
       axes: [
@@ -110,5 +111,7 @@ export function Chart(props: {
     </figure>
   );
 }
+
+const halfStep = (x: number[]) => (x.length > 1 ? (x[1]! - x[0]!) / 2 : 0.5);
 
 export const chartColor = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;

@@ -7,6 +7,7 @@ import { useMemo } from 'react';
 import { STATUSES } from '../../../src/contacts/contacts.schema.js';
 import { api, type Reports as ReportData } from '../api';
 import { Chart, chartColor } from '../components/Chart';
+import { FunnelSection } from '../components/newsletter/FunnelSection';
 import { statusLabel } from '../components/HealthBadge';
 import { PageHeader, QueryState } from '../components/ui';
 import { formatDay } from '../format';
@@ -24,6 +25,7 @@ export default function Reports() {
           <>
             <StatusNow counts={reports.data.statuses_now} />
             <Trends data={reports.data} />
+            <FunnelSection />
           </>
         )}
       </QueryState>

@@ -1,0 +1,120 @@
+/**
+ * The Newsletter page: a list with confirmed subscribers (one of them engaged), the funnel as
+ * a chart and a table per list, a drip started and given two steps, a new list and a CSV
+ * import with consent, all in the browser; the page
+ * fits a phone, passes axe, names itself and logs nothing to the console. Its own workspace
+ * and owner, made with the CLI; the list and its subscribers are written with the services
+ * on the data folder the server serves.
+ */
+import { expect, type Page, test } from '@playwright/test';
+import { openDatabase } from '../../src/db/database';
+import { insertEvent, insertSentIssue } from '../../src/newsletter/grow-fixtures';
+import { createList, subscribe } from '../../src/newsletter/subscribers.service';
+import { resolveWorkspace } from '../../src/workspaces/workspaces.service';
+import { expectAccessible, expectNoHorizontalScroll, rapport, screenshot, watchApiFailures } from './helpers';
+
+const NEWS_USER = { email: 'nina@news.test', password: 'a weekly note that works' };
+
+test.describe.configure({ mode: 'serial' });
+
+let apiFailures: string[] = [];
+let consoleMessages: string[] = [];
+test.beforeEach(({ page }) => {
+  apiFailures = watchApiFailures(page);
+  consoleMessages = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') consoleMessages.push(`${m.type()}: ${m.text()}`);
+  });
+});
+test.afterEach(() => {
+  expect(apiFailures, 'API calls answered 404 or 5xx').toEqual([]);
+  expect(consoleMessages, 'console errors and warnings').toEqual([]);
+});
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  rapport('init', '--name', 'News Studio', '--slug', 'news-studio', '--me', 'me@news.test');
+  process.env.RAPPORT_E2E_NEWS_PASSWORD = NEWS_USER.password;
+  rapport('--workspace', 'news-studio', 'user', 'create', NEWS_USER.email, '--name', 'Nina News', '--role', 'owner', '--password-env', 'RAPPORT_E2E_NEWS_PASSWORD');
+  const db = await openDatabase({ dataDir: process.env.RAPPORT_E2E_DATA as string });
+  try {
+    const ws = await resolveWorkspace(db.kysely, 'news-studio');
+    const now = Date.now();
+    const list = await createList(db.kysely, ws, { name: 'Weekly note', from_address: 'me@news.test' }, now - 40 * 86_400_000);
+    const ada = await subscribe(db.kysely, ws, 'Weekly note', { email: 'ada@reader.test', name: 'Ada', confirmed: true }, 'import', now - 30 * 86_400_000);
+    const bob = await subscribe(db.kysely, ws, 'Weekly note', { email: 'bob@reader.test', confirmed: true }, 'import', now - 30 * 86_400_000);
+    await subscribe(db.kysely, ws, 'Weekly note', { email: 'new@reader.test' }, 'form', now - 86_400_000);
+    const issue = await insertSentIssue(db, ws.id, list.id, 'Pricing, plainly', now - 7 * 86_400_000, [ada.id, bob.id]);
+    await insertEvent(db, ws.id, ada.id, 'click', now - 6 * 86_400_000, { campaign_id: issue, url: 'https://news.test/pricing' });
+  } finally {
+    await db.close();
+  }
+});
+
+async function signInAsNina(page: Page) {
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(NEWS_USER.email);
+  await page.getByLabel('Password').fill(NEWS_USER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Today', level: 1 })).toBeVisible();
+}
+
+test('the funnel shows the list, and a drip is started with two steps in order', async ({ page }) => {
+  await signInAsNina(page);
+  await page.getByRole('link', { name: 'Newsletter' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Newsletter', level: 1 })).toBeVisible();
+  await expect(page).toHaveTitle('Newsletter · Rapport');
+
+  const funnel = page.getByRole('region', { name: 'Newsletter funnel' });
+  await expect(funnel.getByRole('img', { name: /Subscribers to clients\. 2 subscribers; 1 \(50%\) opened or clicked in 90 days/ })).toBeVisible();
+  const row = funnel.getByTestId('funnel-lists').getByRole('row', { name: /Weekly note/ });
+  await expect(row.getByRole('cell')).toHaveText(['2', '1', '0', '0', '—', '—']);
+
+  const drips = page.getByRole('region', { name: 'Drips' });
+  await expect(drips.getByText('No drip yet.')).toBeVisible();
+  await drips.getByLabel('Drip name').fill('Welcome');
+  await drips.getByRole('button', { name: 'Create drip' }).click();
+  const drip = drips.getByTestId('drip');
+  await expect(drip.getByRole('heading', { name: /Welcome · list Weekly note · 0 running, 0 enrolled, 0 sent/ })).toBeVisible();
+
+  await drip.getByText('Add a step').click();
+  await drip.getByLabel('Days after confirming').fill('0');
+  await drip.getByLabel(/^Message/).fill('---\nsubject: Welcome aboard\n---\nHello {{first_name|there}}!');
+  await drip.getByRole('button', { name: 'Add step' }).click();
+  await expect(drip.getByRole('listitem')).toHaveText(['Day 0: Welcome aboard']);
+  await drip.getByLabel('Days after confirming').fill('3');
+  await drip.getByLabel(/^Message/).fill('---\nsubject: Our best articles\n---\nStart with these.');
+  await drip.getByRole('button', { name: 'Add step' }).click();
+  await expect(drip.getByRole('listitem')).toHaveText(['Day 0: Welcome aboard', 'Day 3: Our best articles']);
+
+  // A new list, and subscribers imported from CSV with their consent.
+  const lists = page.getByRole('region', { name: 'Lists' });
+  await lists.getByLabel('List name').fill('Monthly note');
+  await lists.getByLabel('From address').fill('me@news.test');
+  await lists.getByRole('button', { name: 'Create list' }).click();
+  await expect(lists.getByTestId('lists').getByRole('row', { name: /Monthly note/ }).getByRole('cell')).toHaveText(['0', '0', '0', '0', '0']);
+  await lists.getByLabel('Into list').selectOption({ label: 'Monthly note' });
+  await lists.getByLabel(/^CSV/).fill('cy@reader.test,Cy\ndee@reader.test,Dee\n');
+  await lists.getByLabel(/They agreed to receive it/).check();
+  await lists.getByRole('button', { name: 'Import' }).click();
+  await expect(lists.getByRole('status')).toHaveText('Imported 2 as confirmed; 0 already on the list.');
+  await expect(lists.getByTestId('lists').getByRole('row', { name: /Monthly note/ }).getByRole('cell')).toHaveText(['2', '0', '0', '0', '0']);
+  await expect(lists.getByTestId('lists').getByRole('row', { name: /Weekly note/ }).getByRole('cell')).toHaveText(['2', '1', '0', '0', '0']);
+  await expect(funnel.getByTestId('funnel-lists').getByRole('row', { name: /Monthly note/ }).getByRole('cell')).toHaveText(['2', '0', '0', '0', '—', '—']);
+
+  await expectAccessible(page, 'Newsletter');
+  await screenshot(page, 'newsletter');
+});
+
+test('the funnel is in Reports, and the Newsletter page fits a 375 px phone', async ({ page }) => {
+  await signInAsNina(page);
+  await page.goto('/reports');
+  await expect(page.getByRole('region', { name: 'Newsletter funnel' }).getByTestId('funnel-lists')).toContainText('Weekly note');
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.goto('/newsletter');
+  await expect(page.getByRole('heading', { name: 'Newsletter', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('drip')).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  await expectAccessible(page, 'Newsletter on a phone');
+  await screenshot(page, 'phone-newsletter');
+});
