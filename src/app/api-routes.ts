@@ -48,7 +48,5 @@ export const API_ROUTES: RoutesPlugin[] = [
   newsletterGrowRoutes,
   newsletterRoutes,
   newsletterFormRoutes,
-  newsletterRoutes,
-  newsletterGrowRoutes,
   auditRoutes,
 ];
