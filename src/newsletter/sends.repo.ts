@@ -33,7 +33,7 @@ export interface ClaimedRow {
 
 /** Claims up to `limit` due pending rows for `worker`. */
 export function claimSendRows(db: Db, dialect: Dialect, key: { workspaceId: string; campaignId: string }, worker: string, now: number, limit: number): Promise<ClaimedRow[]> {
-  let pick = db
+  const pick = db
     .selectFrom('newsletter_sends as s')
     .innerJoin('newsletter_subscribers as sub', (j) => j.onRef('sub.workspace_id', '=', 's.workspace_id').onRef('sub.id', '=', 's.subscriber_id'))
     .select('s.subscriber_id')
@@ -46,13 +46,26 @@ export function claimSendRows(db: Db, dialect: Dialect, key: { workspaceId: stri
       not(exists(selectFrom('newsletter_suppressions as x').select('x.email').whereRef('x.workspace_id', '=', 's.workspace_id').whereRef('x.email', '=', 's.email'))),
     )
     .limit(limit);
-  if (dialect === 'postgres') pick = pick.forUpdate('s').skipLocked();
+  if (dialect === 'postgres') {
+    // A locking CTE runs once: as an IN (subquery) PostgreSQL may re-run it per row, which
+    // with SKIP LOCKED and concurrent senders can take minutes.
+    return db
+      .with('picked', () => pick.forUpdate('s').skipLocked())
+      .updateTable('newsletter_sends')
+      .from('picked')
+      .set((eb) => ({ status: 'claimed', claimed_by: worker, claimed_at: now, attempts: eb('newsletter_sends.attempts', '+', 1) }))
+      .where('newsletter_sends.workspace_id', '=', key.workspaceId)
+      .where('newsletter_sends.campaign_id', '=', key.campaignId)
+      .whereRef('newsletter_sends.subscriber_id', '=', 'picked.subscriber_id')
+      .where('newsletter_sends.status', '=', 'pending')
+      .returning(['newsletter_sends.subscriber_id', 'newsletter_sends.email', 'newsletter_sends.message_id', 'newsletter_sends.attempts'])
+      .execute();
+  }
   return db
     .updateTable('newsletter_sends')
     .set((eb) => ({ status: 'claimed', claimed_by: worker, claimed_at: now, attempts: eb('attempts', '+', 1) }))
     .where('workspace_id', '=', key.workspaceId)
     .where('campaign_id', '=', key.campaignId)
-    // Checked again here: on PostgreSQL a row another sender just claimed is re-read after its lock.
     .where('status', '=', 'pending')
     .where('subscriber_id', 'in', pick)
     .returning(['subscriber_id', 'email', 'message_id', 'attempts'])
