@@ -48,5 +48,7 @@ export const API_ROUTES: RoutesPlugin[] = [
   newsletterGrowRoutes,
   newsletterRoutes,
   newsletterFormRoutes,
+  webhooksRoutes,
+  jobsRoutes,
   auditRoutes,
 ];

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { editContact } from '../contacts/contacts.service.js';
 import type { Db } from '../db/database.js';
 import { createTestDb, testDialects } from '../db/test-db.js';
-import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { logInteraction } from '../interactions/interactions.service.js';
 import { startSmtp, type TestSmtp } from '../mail/test-smtp.js';
 import { DAY_MS, HOUR_MS } from '../shared/time.js';

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { editContact } from '../contacts/contacts.service.js';
 import { createTestDb, testDialects } from '../db/test-db.js';
 import type { Db } from '../db/database.js';
-import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { logInteraction } from '../interactions/interactions.service.js';
 import { DAY_MS } from '../shared/time.js';
 import { buildContact, buildWorkspace, T0 } from '../test/factories.js';

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/database.js';
 import { createTestDb, testDialects } from '../db/test-db.js';
-import { buildServer } from '../http/server.js';
+import { buildServer } from '../app/server.js';
 import { importPaths } from '../import/import.service.js';
 import { buildWorkspace, T0 } from '../test/factories.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';

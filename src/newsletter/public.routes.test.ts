@@ -1,7 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
-import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { T0 } from '../test/factories.js';
 import { updateWorkspaceSettings } from '../workspaces/workspaces.service.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';

@@ -1,7 +1,7 @@
 /** Settings the server refuses, in the words the web form shows beside the field. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../db/test-db.js';
-import { bearer, setupApi, type ApiFixture } from '../http/test-server.js';
+import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 
 describe.each(testDialects())('PATCH /settings rules on %s', (dialect) => {
   let f: ApiFixture;
