@@ -127,6 +127,9 @@ describe.skipIf(!testDialects().includes('postgres'))('two servers and two worke
     expect(final.rescoredToday).toBe(N);
     if (dovecot) expect(final.syncedInteractions).toEqual(s.synced.map(() => MAIL_MESSAGES));
 
+    // Nothing left failed, not even a job the killed worker held.
+    expect(json<unknown[]>(await runCli(['--db', url, 'jobs', '--failed', '--json'], { env }))).toEqual([]);
+
     // A delivery the receiver refuses: failed with its error, then retried by hand.
     hooks.failing = true;
     await enqueueOneDelivery(db, s.a.id);

@@ -161,5 +161,13 @@ async function sweepDeadWorkers(db: Db, utils: WorkerUtils, own: Set<string>): P
       dead.push(workerId);
     });
   }
-  if (dead.length > 0) await utils.forceUnlockWorkers(dead);
+  if (dead.length === 0) return;
+  // graphile-worker counts an attempt when it takes a job, so a job cut off by the crash may
+  // look out of attempts (always so with max_attempts 1): the crash was not its attempt.
+  const { rows: cut } = await sql<{ id: string; attempts: number }>`select id, attempts from graphile_worker._private_jobs
+    where locked_by = any(${dead}::text[]) and attempts >= max_attempts`.execute(db.kysely);
+  await utils.forceUnlockWorkers(dead);
+  for (const job of cut) {
+    await sql`select 1 from graphile_worker.reschedule_jobs(array[${job.id}::bigint], run_at := now(), attempts := ${job.attempts - 1})`.execute(db.kysely);
+  }
 }
