@@ -89,6 +89,8 @@ try {
       await measure('postgres', db, receiverUrl);
       await db.close();
     } finally {
+      // graphile-worker's pools end their connections asynchronously: let them go first.
+      await new Promise((r) => setTimeout(r, 1000));
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     }
