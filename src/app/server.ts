@@ -52,8 +52,13 @@ export interface ServerOptions {
    * accountFailures: failed sign-ins per account per 15 minutes, from any address.
    */
   rateLimits?: { token?: number; login?: number; failedAuth?: number; accountFailures?: number };
-  /** The job queue routes enqueue on and GET /jobs lists; default: the database's, opened on first use. */
+  /** The job queue GET /jobs lists; default: the database's, opened on first use. */
   queue?: Queue;
+  /**
+   * Hand background work (uploaded imports) to the queue's workers rather than running it in
+   * this process (rapport serve, whose worker role runs in this process or in others).
+   */
+  enqueueBackgroundWork?: boolean;
   /** Largest upload to POST /imports in bytes (default 2 GiB). */
   uploadLimit?: number;
   /** Lifetime of cached reads in ms (read-cache.ts); 0 turns the cache off. Default 1000. */
@@ -155,7 +160,7 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
       mailKey ??= loadMailKey(options.mailKeySource ?? { secret: readEnv().RAPPORT_SECRET, dataDir: readEnv().RAPPORT_DATA });
       return mailKey;
     },
-    enqueue: options.queue?.enqueue,
+    enqueue: options.enqueueBackgroundWork ? options.queue?.enqueue : undefined,
     jobs: () => {
       queue ??= options.queue ? Promise.resolve(options.queue) : openAppQueue(db);
       return queue;

@@ -1,6 +1,6 @@
 /**
  * Test fixture for route tests: a server over a fresh database with two workspaces. A has a
- * member and a token of each role and one of every resource; B has an owner token. Tests
+ * member and a token of each role and one of every resource (a queued job too); B has an owner token. Tests
  * use `app.inject`; nothing listens.
  */
 import type { FastifyInstance } from 'fastify';
@@ -21,6 +21,8 @@ import { addKnowledge } from '../knowledge/knowledge.service.js';
 import { listToday } from '../suggestions/suggestions.service.js';
 import { loadSuggestionDeps } from '../suggestions/suggestions.deps.js';
 import { buildServer, type ServerOptions } from './server.js';
+import { openAppQueue } from './worker.js';
+import { sendDigestJob } from '../suggestions/suggestions.jobs.js';
 import { addAccount } from '../mail/accounts.service.js';
 import { loadMailKey } from '../mail/secret-box.js';
 import { startSmtp, type TestSmtp } from '../mail/test-smtp.js';
@@ -96,7 +98,12 @@ export async function setupApi(dialect: Dialect, options: ServerOptions = {}): P
   const mailKeySource = { secret: 'the mail key of the test fixture', dataDir: '/nonexistent' };
   const account = await addAccount(db.kysely, a, { imap: 'imap://me@127.0.0.1:1', smtp: `smtp://me@127.0.0.1:${smtp.port}`, password: MAIL_PASSWORD, address: 'me@alpha.example' }, loadMailKey(mailKeySource), T0);
   const newsletter = await buildNewsletterFixture(db, a, T0);
-  const app = await buildServer(db, { now: () => T0, webDist: null, mailKeySource, ...options });
+  // A queued digest job of A: GET /jobs and retry have one to show (no worker runs here).
+  const queue = await openAppQueue(db);
+  await queue.enqueue(sendDigestJob.name, { workspace_id: a.id, to: 'owner@alpha.example' });
+  const [job] = await queue.list({ workspaceId: a.id });
+  if (!job) throw new Error('the fixture expects a queued job');
+  const app = await buildServer(db, { now: () => T0, webDist: null, mailKeySource, queue, ...options });
   await app.ready();
   return {
     db,
@@ -122,10 +129,12 @@ export async function setupApi(dialect: Dialect, options: ServerOptions = {}): P
       accountId: account.id,
       ...newsletter,
       dripId: drip.id,
+      jobId: job.id,
     },
     smtp,
     close: async () => {
       await app.close();
+      await queue.close();
       await smtp.close();
       await db.close();
     },

@@ -1,30 +1,27 @@
 /**
- * The ledger of effects outside the database (an e-mail sent): a job claims its effect's key
- * before causing it, so a job that runs again finds the key and does nothing. If the effect
- * fails the claim is dropped and the retry causes it; a process that dies between the claim
- * and the effect loses that one effect rather than repeating it (a digest, not a payment).
+ * The ledger of effects outside the database (an e-mail sent): a job looks its effect's key
+ * up before causing it and records it after, so a job that runs again after it finished does
+ * nothing. A process that dies between the effect and the record repeats that one effect on
+ * retry (at least once, as the queues promise): such effects carry the same key on the wire
+ * (a digest's Message-ID, a webhook's webhook-id) so that the receiver can drop the copy.
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 
 /**
- * Runs `effect` unless an effect with `key` was already caused in the workspace; returns
- * whether it ran. The effect's error is rethrown after the claim is dropped.
+ * Runs `effect` unless an effect with `key` was already recorded in the workspace; returns
+ * whether it ran. An effect that throws is not recorded (the retry causes it).
  */
 export async function causeOnce(db: Db, workspaceId: string, key: string, now: number, effect: () => Promise<void>): Promise<boolean> {
-  const claimed = await db.kysely
+  const done = await db.kysely.selectFrom('job_effects').select('key').where('workspace_id', '=', workspaceId).where('key', '=', key).executeTakeFirst();
+  if (done) return false;
+  await effect();
+  await db.kysely
     .insertInto('job_effects')
     .values({ workspace_id: workspaceId, key, done_at: now })
     .onConflict((oc) => oc.columns(['workspace_id', 'key']).doNothing())
-    .executeTakeFirst();
-  if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) !== 1) return false;
-  try {
-    await effect();
-    return true;
-  } catch (error) {
-    await db.kysely.deleteFrom('job_effects').where('workspace_id', '=', workspaceId).where('key', '=', key).execute();
-    throw error;
-  }
+    .execute();
+  return true;
 }
 
 /** How many effects a workspace has on record (tests count them). */

@@ -16,7 +16,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { EnqueueOptions, JobContext, JobView, Queue, WorkerOptions } from './jobs.types.js';
-import { checkJob, type JobRegistry } from './registry.js';
+import { checkJob, jobNumber, type JobRegistry } from './registry.js';
 
 const SWEEP_MS = 5_000;
 /** A job locked this long by a worker whose connection is gone is taken back. */
@@ -37,7 +37,7 @@ interface JobRow {
 function rowToView(row: JobRow): JobView {
   const payload = row.payload as { workspace_id?: unknown } | null;
   return {
-    id: String(row.id),
+    id: `job-${row.id}`,
     name: row.name,
     state: row.locked_at ? 'running' : row.attempts >= row.max_attempts ? 'failed' : 'queued',
     attempts: row.attempts,
@@ -93,14 +93,15 @@ export async function createGraphileQueue(db: Db, registry: JobRegistry): Promis
     },
 
     async retry(id, workspaceId) {
-      if (!/^\d{1,18}$/.test(id)) return null;
-      const { rows } = await sql<JobRow>`${select()} where j.id = ${id}::bigint ${workspaceId ? sql`and j.payload->>'workspace_id' = ${workspaceId}` : sql``}`.execute(db.kysely);
+      const number = jobNumber(id);
+      if (number === null) return null;
+      const { rows } = await sql<JobRow>`${select()} where j.id = ${number}::bigint ${workspaceId ? sql`and j.payload->>'workspace_id' = ${workspaceId}` : sql``}`.execute(db.kysely);
       if (!rows[0]) return null;
       // graphile-worker's reschedule_jobs, called directly: WorkerUtils.rescheduleJobs passes
       // `attempts || null`, so fresh attempts (0) would keep the old count. A running (locked)
       // job is left alone by it: it would otherwise run twice at once.
       const { rows: jobs } = await sql<{ attempts: number; run_at: Date; locked_at: Date | null }>`select attempts, run_at, locked_at
-        from graphile_worker.reschedule_jobs(array[${id}::bigint], run_at := now(), attempts := 0)`.execute(db.kysely);
+        from graphile_worker.reschedule_jobs(array[${number}::bigint], run_at := now(), attempts := 0)`.execute(db.kysely);
       const job = jobs[0];
       return job ? rowToView({ ...rows[0], attempts: job.attempts, run_at: job.run_at, locked_at: job.locked_at }) : null;
     },
@@ -160,5 +161,13 @@ async function sweepDeadWorkers(db: Db, utils: WorkerUtils, own: Set<string>): P
       dead.push(workerId);
     });
   }
-  if (dead.length > 0) await utils.forceUnlockWorkers(dead);
+  if (dead.length === 0) return;
+  // graphile-worker counts an attempt when it takes a job, so a job cut off by the crash may
+  // look out of attempts (always so with max_attempts 1): the crash was not its attempt.
+  const { rows: cut } = await sql<{ id: string; attempts: number }>`select id, attempts from graphile_worker._private_jobs
+    where locked_by = any(${dead}::text[]) and attempts >= max_attempts`.execute(db.kysely);
+  await utils.forceUnlockWorkers(dead);
+  for (const job of cut) {
+    await sql`select 1 from graphile_worker.reschedule_jobs(array[${job.id}::bigint], run_at := now(), attempts := ${job.attempts - 1})`.execute(db.kysely);
+  }
 }

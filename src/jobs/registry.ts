@@ -41,3 +41,9 @@ export function checkJob(registry: JobRegistry, name: string, payload: unknown, 
 export function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 1000);
 }
+
+/** The queue's number of a job id as shown (`job-12`, or the bare number); null for anything else. */
+export function jobNumber(id: string): number | null {
+  const match = /^(?:job-)?(\d{1,15})$/.exec(id.trim());
+  return match ? Number(match[1]) : null;
+}

@@ -9,14 +9,14 @@
  * key gets the new payload (and fresh attempts) instead of a second row.
  */
 import { randomBytes } from 'node:crypto';
-import { parseCrontab } from 'graphile-worker';
+import { parseCronItems } from 'graphile-worker';
 import type { Db } from '../db/database.js';
 import type { Selectable } from 'kysely';
 import type { LocalJobsTable } from './jobs.table.js';
 
 type JobsTable = Selectable<LocalJobsTable>;
 import { backoffMs, type EnqueueOptions, type JobContext, type JobView, type Queue, type WorkerOptions } from './jobs.types.js';
-import { checkJob, errorText, type JobRegistry } from './registry.js';
+import { checkJob, errorText, jobNumber, type JobRegistry } from './registry.js';
 
 const LEASE_MS = 60_000;
 const POLL_MS = 250;
@@ -24,7 +24,7 @@ const POLL_MS = 250;
 function rowToView(row: JobsTable, now: number): JobView {
   const running = row.locked_until !== null && row.locked_until > now;
   return {
-    id: String(row.id),
+    id: `job-${row.id}`,
     name: row.name,
     state: running ? 'running' : row.attempts >= row.max_attempts ? 'failed' : 'queued',
     attempts: row.attempts,
@@ -116,8 +116,9 @@ export function createSqliteQueue(db: Db, registry: JobRegistry, now: () => numb
     },
 
     async retry(id, workspaceId) {
-      if (!/^\d{1,15}$/.test(id)) return null;
-      let query = db.kysely.updateTable('local_jobs').set({ attempts: 0, run_at: now() }).where('id', '=', Number(id));
+      const number = jobNumber(id);
+      if (number === null) return null;
+      let query = db.kysely.updateTable('local_jobs').set({ attempts: 0, run_at: now() }).where('id', '=', number);
       // A running job is left to finish: retrying it would run it twice at once.
       query = query.where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now())]));
       if (workspaceId) query = query.where('workspace_id', '=', workspaceId);
@@ -171,9 +172,8 @@ export function createSqliteQueue(db: Db, registry: JobRegistry, now: () => numb
 
 /** Enqueues each cron job when its minute comes (UTC), keyed by the minute: one process, one enqueue. */
 function startCron(registry: JobRegistry, enqueue: Queue['enqueue'], now: () => number, onError: (error: unknown) => void): () => void {
-  const lines = [...registry.values()].filter((d) => d.cron).map((d) => `${d.cron} ${d.name}`);
-  if (lines.length === 0) return () => undefined;
-  const items = parseCrontab(lines.join('\n'));
+  const items = parseCronItems([...registry.values()].filter((d) => d.cron).map((d) => ({ task: d.name, match: d.cron as string, identifier: d.name })));
+  if (items.length === 0) return () => undefined;
   let last = Math.floor(now() / 60_000);
   const timer = setInterval(() => {
     const minute = Math.floor(now() / 60_000);

@@ -160,13 +160,13 @@ export async function sendMessage(db: Db, ws: Workspace, key: MailKey, input: Se
  * account (the caller then keeps the message as a file).
  * @throws unavailable (the SMTP server refused or could not be reached).
  */
-export async function sendNotice(db: Db, ws: Workspace, key: () => MailKey, notice: { to: string; subject: string; text: string }, now: number): Promise<{ from: string; message_id: string } | null> {
+export async function sendNotice(db: Db, ws: Workspace, key: () => MailKey, notice: { to: string; subject: string; text: string; messageId?: string }, now: number): Promise<{ from: string; message_id: string } | null> {
   const [row] = await listAccountRows(db.kysely, ws.id);
   if (!row) return null;
   const secrets = secretsOf(row, key());
   const transport = smtpTransport(secrets.smtp, secrets.password);
   try {
-    const info = await transport.sendMail({ from: row.address, to: notice.to, subject: notice.subject, text: notice.text, date: new Date(now) });
+    const info = await transport.sendMail({ from: row.address, to: notice.to, subject: notice.subject, text: notice.text, date: new Date(now), messageId: notice.messageId });
     return { from: row.address, message_id: info.messageId };
   } catch (error) {
     throw new AppError('unavailable', `sending failed: ${describeFailure(stepOfError(error), secrets.smtp, error)}`);

@@ -1,8 +1,9 @@
 /**
  * The daily digest as a job: the day's top items of a workspace (or of one member) e-mailed
- * from its mail account, once per recipient and local day whatever the number of runs (the
- * effects ledger holds the key).
+ * from its mail account, once per recipient and local day however often the job runs (the
+ * effects ledger holds the key; a copy sent again after a crash has the same Message-ID).
  */
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { causeOnce } from '../jobs/effects.js';
@@ -14,6 +15,11 @@ import { renderDigest } from './digest.js';
 import { loadSuggestionDeps } from './suggestions.deps.js';
 import { listToday } from './suggestions.service.js';
 
+/** The same digest has the same Message-ID, so that a copy sent again after a crash can be dropped by the receiver. */
+function digestMessageId(workspaceId: string, key: string): string {
+  return `<digest-${createHash('sha256').update(`${workspaceId}\n${key}`).digest('hex').slice(0, 32)}@rapport.invalid>`;
+}
+
 export const sendDigestJob = defineJob({
   name: 'suggestions.digest',
   payload: z.object({
@@ -22,15 +28,18 @@ export const sendDigestJob = defineJob({
     owner_id: z.string().optional().describe("a member's digest: their contacts and unowned ones"),
     limit: z.number().int().min(1).max(100).default(10),
   }),
+  // One waiting digest per recipient: enqueueing it twice sends it once.
+  key: (p) => `digest:${p.workspace_id}:${p.to.toLowerCase()}:${p.owner_id ?? ''}`,
   maxAttempts: 5,
   async run(p, ctx) {
     const ws = await findWorkspaceByIdOrThrow(ctx.db.kysely, p.workspace_id);
     const now = ctx.now();
     const day = DateTime.fromMillis(now, { zone: ws.settings.time_zone }).toISODate() as string;
-    await causeOnce(ctx.db, ws.id, `digest:${p.to.toLowerCase()}:${p.owner_id ?? ''}:${day}`, now, async () => {
+    const key = `digest:${p.to.toLowerCase()}:${p.owner_id ?? ''}:${day}`;
+    await causeOnce(ctx.db, ws.id, key, now, async () => {
       const items = await listToday(ctx.db.kysely, ws, now, { limit: p.limit, owner_id: p.owner_id }, loadSuggestionDeps);
       const digest = renderDigest(items, ws.name, now, ws.settings.time_zone);
-      const sent = await sendNotice(ctx.db, ws, ctx.services.mailKey, { to: p.to, subject: digest.subject, text: digest.text }, now);
+      const sent = await sendNotice(ctx.db, ws, ctx.services.mailKey, { to: p.to, subject: digest.subject, text: digest.text, messageId: digestMessageId(ws.id, key) }, now);
       if (!sent) throw new ValidationError(`workspace ${ws.slug} has no mail account to send its digest from: add one with rapport account add`);
     });
   },

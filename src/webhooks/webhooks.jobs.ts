@@ -20,8 +20,8 @@ export const deliverWebhookJob = defineJob({
     const now = ctx.now();
     const row = await findDeliveryWithHook(ctx.db.kysely, p.workspace_id, p.delivery_id);
     // Delivered already (a job that runs twice) or being sent by another worker: nothing to do.
-    if (!row || row.status === 'succeeded') return;
-    if (!(await claimDeliveryForAttempt(ctx.db.kysely, row, now, now + CLAIM_MS))) return;
+    if (!row) return;
+    if (!(await claimDeliveryForAttempt(ctx.db.kysely, row, now, CLAIM_MS))) return;
     const send = ctx.services.webhookSender ?? httpSender(ctx.services.allowPrivateWebhooks);
     const error = await attemptDelivery(ctx.db.kysely, row, now, send);
     if (error !== null) throw new Error(`webhook delivery ${row.id} to ${new URL(row.url).host}: ${error}`);

@@ -79,18 +79,24 @@ export async function claimDelivery(db: Db, row: DeliveryRow, until: number): Pr
 }
 
 /**
- * Claims a delivery for one attempt by a job: one not delivered yet, not held by another
- * attempt (its next attempt is due, or it failed for good and is being retried by hand).
- * False when another worker holds it.
+ * Claims a delivery for one attempt by a job, now: one not delivered yet and not held by
+ * another attempt. A held delivery is one whose claim (next attempt pushed to `until`, last
+ * attempt stamped now) has not run out; a delivery waiting on the retry schedule is not held,
+ * so a job retried by hand sends at once. Compare-and-set on what was read: of two jobs that
+ * read the same row, one claims it. False when the delivery is held or another job won.
  */
-export async function claimDeliveryForAttempt(db: Db, row: DeliveryRow, now: number, until: number): Promise<boolean> {
-  const result = await db
+export async function claimDeliveryForAttempt(db: Db, row: DeliveryRow, now: number, claimMs: number): Promise<boolean> {
+  const held = row.status === 'pending' && row.next_attempt_at !== null && row.last_attempt_at !== null && row.next_attempt_at > now && row.next_attempt_at - row.last_attempt_at === claimMs;
+  if (row.status === 'succeeded' || held) return false;
+  let query = db
     .updateTable('webhook_deliveries')
-    .set({ status: 'pending', next_attempt_at: until })
+    .set({ status: 'pending', next_attempt_at: now + claimMs, last_attempt_at: now })
     .where('workspace_id', '=', row.workspace_id)
     .where('id', '=', row.id)
-    .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]), eb('status', '=', 'failed')]))
-    .executeTakeFirst();
+    .where('status', '=', row.status)
+    .where('attempts', '=', row.attempts);
+  query = row.next_attempt_at === null ? query.where('next_attempt_at', 'is', null) : query.where('next_attempt_at', '=', row.next_attempt_at);
+  const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 

@@ -44,6 +44,7 @@ export function registerServeCommands(program: Command): void {
           trustProxy: opts.trustProxy,
           mailKeySource,
           queue,
+          enqueueBackgroundWork: true,
         });
         app.addHook('onClose', () => queue.close());
         const port = opts.port ?? readEnv().PORT ?? 4321;

@@ -6,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../api';
 import { useSession } from '../components/AppLayout';
 import { ImportPanel } from '../components/ImportPanel';
+import { JobsSection } from '../components/settings/JobsSection';
 import { MailAccountsSection } from '../components/settings/MailAccountsSection';
 import { MembersSection } from '../components/settings/MembersSection';
 import { TokensSection, WebhooksSection } from '../components/settings/TokensSection';
@@ -29,6 +30,7 @@ export default function Settings() {
       </div>
       <MailAccountsSection canManage={isAdmin} />
       {isAdmin && <WebhooksSection />}
+      {isAdmin && <JobsSection />}
       <section className="card">
         <ImportPanel />
       </section>
