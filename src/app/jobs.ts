@@ -7,9 +7,10 @@ import { HEALTH_JOBS } from '../health/health.jobs.js';
 import { IMPORT_JOBS } from '../import/import.jobs.js';
 import type { AnyJobDefinition, JobTicker } from '../jobs/jobs.types.js';
 import { MAIL_JOBS } from '../mail/mail.jobs.js';
+import { NEWSLETTER_JOBS } from '../newsletter/newsletter.jobs.js';
 import { SUGGESTION_JOBS } from '../suggestions/suggestions.jobs.js';
 import { WEBHOOK_JOBS, webhookTicker } from '../webhooks/webhooks.jobs.js';
 
-export const JOBS: readonly AnyJobDefinition[] = [...MAIL_JOBS, ...WEBHOOK_JOBS, ...HEALTH_JOBS, ...SUGGESTION_JOBS, ...IMPORT_JOBS];
+export const JOBS: readonly AnyJobDefinition[] = [...MAIL_JOBS, ...WEBHOOK_JOBS, ...HEALTH_JOBS, ...SUGGESTION_JOBS, ...IMPORT_JOBS, ...NEWSLETTER_JOBS];
 
 export const TICKERS: readonly JobTicker[] = [webhookTicker];
