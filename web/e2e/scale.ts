@@ -81,6 +81,14 @@ export async function openContacts(page: Page, url: string, contacts: number): P
   return { todayMs, firstRowsMs, contactsMs: Date.now() - started };
 }
 
+/** From navigating to Waiting on you until its first rows are drawn, in ms (signed in already). */
+export async function openWaiting(page: Page, url: string): Promise<number> {
+  const started = Date.now();
+  await page.goto(`${url}/waiting`);
+  await page.getByTestId('wait-scroll').getByRole('row').first().waitFor({ timeout: 120_000 });
+  return Date.now() - started;
+}
+
 /** From navigating to Reports until every chart has drawn its canvas, in ms (signed in already). */
 export async function openReports(page: Page, url: string): Promise<number> {
   const started = Date.now();
