@@ -42,11 +42,21 @@ export const DEFAULT_WEIGHTS: HealthWeights = {
 const SlaSeconds = z.number().int().positive().max(365 * 86_400);
 const isSmallRecord = (r: Record<string, unknown>) => Object.keys(r).length <= MAX_LIST_ITEMS;
 
+function isLanguageTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
 export const WorkspaceSettingsSchema = z.object({
   /** A team's own addresses can outnumber other lists: a thousand, not a hundred. */
   own_addresses: boundedList(z.string().max(320).email(), 1000).default([]),
   own_domains: boundedList(z.string().min(1).max(253)).default([]),
   time_zone: z.string().max(100).default('UTC'),
+  /** The language dates are written in (BCP 47, "en-GB"); null: each reader's own. */
+  locale: z.string().trim().max(35).refine(isLanguageTag, 'not a language tag; use one like en-GB or de-DE').nullable().default(null),
   business_hours: BusinessHoursSchema.default({ days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' }),
   include_lists: z.boolean().default(false),
   competitors: boundedList(z.string().min(1).max(200)).default([]),
