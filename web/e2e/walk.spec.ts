@@ -85,13 +85,15 @@ test('Contact: add, edit and delete a fact', async ({ page }) => {
   await add.getByLabel('Kind').selectOption('interest');
   await add.getByLabel('Fact').fill('Trail running');
   await add.getByRole('button', { name: 'Add fact' }).click();
-  await expect(add.getByRole('status')).toHaveText('Fact added: Trail running.');
+  await expect(add.getByRole('status')).toHaveText('Fact added.');
+  await expect(facts.getByRole('list', { name: 'Known facts' }).getByText('Trail running')).toBeVisible();
 
   await facts.getByRole('button', { name: 'Edit fact: Trail running' }).click();
   const edit = facts.getByRole('form', { name: 'Edit the fact: Trail running' });
   await edit.getByLabel('Fact').fill('Ultra trail running');
   await expectAccessible(page, 'contact with a fact being edited');
   await edit.getByRole('button', { name: 'Save fact' }).click();
+  await expect(add.getByRole('status')).toHaveText('Fact saved.');
   await expect(facts.getByText('Ultra trail running')).toBeVisible();
   await page.reload();
   await expect(facts.getByText('Ultra trail running')).toBeVisible();
