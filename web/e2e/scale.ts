@@ -93,7 +93,11 @@ export async function openWaiting(page: Page, url: string): Promise<number> {
 export async function openReports(page: Page, url: string): Promise<number> {
   const started = Date.now();
   await page.goto(`${url}/reports`);
-  await page.locator('.chart canvas').nth(2).waitFor({ timeout: 120_000 });
+  // Every chart the page shows has its canvas (the status trend needs two days of scores).
+  await page.waitForFunction(() => {
+    const charts = document.querySelectorAll('.chart');
+    return charts.length >= 2 && document.querySelectorAll('.chart canvas').length === charts.length;
+  }, undefined, { timeout: 120_000 });
   return Date.now() - started;
 }
 
