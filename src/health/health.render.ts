@@ -109,6 +109,7 @@ export function renderSettings(ws: Workspace): string {
     `${ws.name} (${ws.slug})`,
     `  own addresses      ${[...s.own_addresses, ...s.own_domains.map((d) => `@${d}`)].join(', ')}`,
     `  time_zone          ${s.time_zone}`,
+    `  locale             ${s.locale ?? "each reader's own (web app)"}`,
     `  business_hours     ${formatBusinessHours(s.business_hours)}`,
     `  nudge_gap          ${hours(s.nudge_gap_s)}`,
     `  honeymoon_days     ${s.honeymoon_days}`,

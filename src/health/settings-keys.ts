@@ -9,7 +9,7 @@ import { parseBusinessHours } from '../workspaces/business-hours.js';
 import type { WorkspaceSettings } from '../workspaces/workspaces.schema.js';
 
 export const SETTING_KEYS = [
-  'own_addresses', 'own_domains', 'nudge_gap', 'honeymoon_days', 'today_plan_size', 'time_zone', 'business_hours', 'include_lists', 'competitors', 'achievement_patterns',
+  'own_addresses', 'own_domains', 'nudge_gap', 'honeymoon_days', 'today_plan_size', 'time_zone', 'locale', 'business_hours', 'include_lists', 'competitors', 'achievement_patterns',
   'weights.responsiveness', 'weights.attention', 'weights.care', 'weights.engagement', 'weights.reciprocity',
   'sla.default', 'sla.tag.TAG', 'sla.contact.CONTACT',
 ] as const;
@@ -73,6 +73,8 @@ export async function settingPatch(
     case 'time_zone':
     case 'tz':
       return { time_zone: value.trim() };
+    case 'locale':
+      return { locale: clear ? null : value.trim() };
     case 'business_hours':
     case 'hours':
       return { business_hours: parseBusinessHours(value, key) };

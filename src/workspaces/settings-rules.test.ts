@@ -20,6 +20,17 @@ describe.each(testDialects())('PATCH /settings rules on %s', (dialect) => {
     expect(settings.json().weights.responsiveness).toBeGreaterThan(0);
   });
 
+  it('keeps the language dates are written in, and refuses what is not a language tag', async () => {
+    const ok = await patch({ locale: 'de-DE' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().locale).toBe('de-DE');
+    const bad = await patch({ locale: 'not a language!' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('not a language tag');
+    const back = await patch({ locale: null });
+    expect(back.json().locale).toBeNull();
+  });
+
   it('accepts weights where one factor alone counts', async () => {
     const res = await patch({ weights: { responsiveness: 0, attention: 1, care: 0, engagement: 0, reciprocity: 0 } });
     expect(res.statusCode, res.body).toBe(200);

@@ -63,11 +63,21 @@ function isPublicUrlShape(url: URL): boolean {
   return isHttps && !url.username && !url.password && !url.search && !url.hash;
 }
 
+function isLanguageTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
 export const WorkspaceSettingsSchema = z.object({
   /** A team's own addresses can outnumber other lists: a thousand, not a hundred. */
   own_addresses: boundedList(z.string().max(320).email(), 1000).default([]),
   own_domains: boundedList(z.string().min(1).max(253)).default([]),
   time_zone: z.string().max(100).default('UTC'),
+  /** The language dates are written in (BCP 47, "en-GB"); null: each reader's own. */
+  locale: z.string().trim().max(35).refine(isLanguageTag, 'not a language tag; use one like en-GB or de-DE').nullable().default(null),
   business_hours: BusinessHoursSchema.default({ days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' }),
   include_lists: z.boolean().default(false),
   competitors: boundedList(z.string().min(1).max(200)).default([]),

@@ -64,7 +64,7 @@ export async function startScaleServer(contacts = 10_000): Promise<ScaleServer> 
  * over every contact, and the Contacts page must not be timed while the server does that),
  * then opens Contacts and resolves once every contact is loaded. Returns both times in ms.
  */
-export async function openContacts(page: Page, url: string, contacts: number): Promise<{ todayMs: number; contactsMs: number }> {
+export async function openContacts(page: Page, url: string, contacts: number): Promise<{ todayMs: number; firstRowsMs: number; contactsMs: number }> {
   await page.goto(`${url}/signin`);
   await page.getByLabel('Email').fill(SCALE_USER.email);
   await page.getByLabel('Password').fill(SCALE_USER.password);
@@ -74,8 +74,31 @@ export async function openContacts(page: Page, url: string, contacts: number): P
   const todayMs = Date.now() - signedIn;
   const started = Date.now();
   await page.goto(`${url}/contacts`);
+  await page.getByTestId('contact-scroll').getByRole('row').first().waitFor({ timeout: 120_000 });
+  const firstRowsMs = Date.now() - started;
   await page.getByTestId('contact-count').filter({ hasText: `${contacts} contacts` }).waitFor({ timeout: 120_000 });
-  return { todayMs, contactsMs: Date.now() - started };
+  await page.getByTestId('contacts-loading').waitFor({ state: 'detached', timeout: 120_000 });
+  return { todayMs, firstRowsMs, contactsMs: Date.now() - started };
+}
+
+/** From navigating to Waiting on you until its first rows are drawn, in ms (signed in already). */
+export async function openWaiting(page: Page, url: string): Promise<number> {
+  const started = Date.now();
+  await page.goto(`${url}/waiting`);
+  await page.getByTestId('wait-scroll').getByRole('row').first().waitFor({ timeout: 120_000 });
+  return Date.now() - started;
+}
+
+/** From navigating to Reports until every chart has drawn its canvas, in ms (signed in already). */
+export async function openReports(page: Page, url: string): Promise<number> {
+  const started = Date.now();
+  await page.goto(`${url}/reports`);
+  // Every chart the page shows has its canvas (the status trend needs two days of scores).
+  await page.waitForFunction(() => {
+    const charts = document.querySelectorAll('.chart');
+    return charts.length >= 2 && document.querySelectorAll('.chart canvas').length === charts.length;
+  }, undefined, { timeout: 120_000 });
+  return Date.now() - started;
 }
 
 /**

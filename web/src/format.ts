@@ -13,6 +13,8 @@ let dateTimeFmt = makeFormats().dateTime;
 let dayFmt = makeFormats().day;
 
 function makeFormats() {
+  // An unknown tag (stored before this browser knew it) falls back to the reader's language.
+  if (locale && Intl.DateTimeFormat.supportedLocalesOf(locale).length === 0) locale = undefined;
   return {
     date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: zone }),
     dateTime: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }),
@@ -40,11 +42,11 @@ export function setWorkspaceFormat(timeZone: string, lang?: string) {
 }
 
 /** The shell's hook: formats follow the workspace's settings once they are known. */
-export function useWorkspaceFormat(timeZone: string | undefined): string {
+export function useWorkspaceFormat(timeZone: string | undefined, lang: string | null | undefined): string {
   return useMemo(() => {
-    if (timeZone) setWorkspaceFormat(timeZone);
+    if (timeZone) setWorkspaceFormat(timeZone, lang ?? undefined);
     return zone;
-  }, [timeZone]);
+  }, [timeZone, lang]);
 }
 
 export const workspaceZone = () => zone;

@@ -104,7 +104,7 @@ export function registerHealthCommands(program: Command): void {
     .command('set')
     .description(
       'change one setting: own_addresses "me@acme.example,me@gmail.com" and own_domains "acme.example" (stored mail is ' +
-        'derived again and every contact rescored), nudge_gap 4h, honeymoon_days 90, today_plan_size 10, time_zone Europe/Berlin, business_hours "mon-fri 09:00-17:00", ' +
+        'derived again and every contact rescored), nudge_gap 4h, honeymoon_days 90, today_plan_size 10, time_zone Europe/Berlin, locale de-DE (how the web app writes dates), business_hours "mon-fri 09:00-17:00", ' +
         'competitors "A,B", achievement_patterns "opened a new branch,hit 1000 customers", weights.care 0.2, sla.default 8h, sla.tag.VIP 4h, sla.contact.ada@x.com 2h',
     )
     .argument('<key>')

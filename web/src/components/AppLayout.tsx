@@ -32,7 +32,7 @@ export function AppLayout() {
   const menuOpen = menuOpenOn === location.pathname;
   // Dates on every page are in the workspace's zone: the pages wait for it (one small request).
   const settings = useQuery({ queryKey: ['settings'], queryFn: api.settings, enabled: !!session.data?.workspace });
-  useWorkspaceFormat(settings.data?.time_zone);
+  useWorkspaceFormat(settings.data?.time_zone, settings.data?.locale);
 
 
   if (session.isPending) return <p className="boot" role="status">Loading Rapport…</p>;

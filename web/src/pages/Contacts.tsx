@@ -98,9 +98,10 @@ export default function Contacts() {
             {(members.data ?? []).map((m) => <option key={m.user_id} value={m.user_id}>{m.name ?? m.email}</option>)}
           </select>
         </label>
-        <label>
-          Sort by
-          <select value={f.sort} onChange={(e) => setF({ ...f, sort: e.target.value as SortKey, descending: false })}>
+        {/* Labelled by id, not by wrapping: the options' words ("Stage", "Tags") must not name this select. */}
+        <span className="filter-field">
+          <label htmlFor="contacts-sort">Sort by</label>
+          <select id="contacts-sort" value={f.sort} onChange={(e) => setF({ ...f, sort: e.target.value as SortKey, descending: false })}>
             <option value="health">Health (needs care first)</option>
             <option value="last-touch">Last touch (oldest first)</option>
             <option value="name">Name</option>
@@ -108,7 +109,7 @@ export default function Contacts() {
             <option value="stage">Stage</option>
             <option value="tags">Tags</option>
           </select>
-        </label>
+        </span>
         {f !== EMPTY_FILTER && <button type="button" className="btn ghost" onClick={() => setF(EMPTY_FILTER)}>Clear</button>}
       </search>
       {/* data-filter changes with every committed filter: the scale test times against it. */}

@@ -56,7 +56,7 @@ function statusSummary(days: ReportData['statuses']): string {
   const last = days[days.length - 1];
   if (!first || !last) return '';
   const counts = (d: typeof first) => STATUSES.map((s) => `${d[s]} ${statusLabel(s).toLowerCase()}`).join(', ');
-  return `${formatDay(last.day)}: ${counts(last)}. ${formatDay(first.day)}: ${counts(first)}.`;
+  return `${days.length} days of daily scores. ${formatDay(last.day)}: ${counts(last)}. ${formatDay(first.day)}: ${counts(first)}.`;
 }
 
 function Trends({ data }: { data: ReportData }) {

@@ -76,7 +76,7 @@ function WaitRow(props: { w: OpenWait; dayS: number | null; index: number; isRep
   const isHot = w.nudges > 0 || w.competitors.length > 0;
   return (
     <>
-      <div className={`vrow${isHot ? ' highlight-row' : ''}`} role="row" aria-rowindex={props.index + 2}>
+      <div className={`vrow${isHot ? ' highlight-row' : ''}`} role="row" aria-rowindex={props.index + 2} data-thread={w.thread_id}>
         <span role="cell" className="cell">
           <Link to={`/contacts/${w.contact.id}`}>{who}</Link>{' '}
           <button type="button" className="btn small" aria-expanded={isReplying} onClick={props.onToggle} aria-label={`Reply to ${who}`}>
@@ -94,9 +94,11 @@ function WaitRow(props: { w: OpenWait; dayS: number | null; index: number; isRep
         </span>
       </div>
       {isReplying && (
-        <div className="wait-reply">
-          <Composer contactId={w.contact.id} threadId={w.thread_id} subject={w.subject} onSent={props.onDone} />
-          <LogAsSent w={w} who={who} onDone={props.onDone} />
+        <div className="wait-reply" role="row">
+          <div role="cell" className="wait-reply-cell">
+            <Composer contactId={w.contact.id} threadId={w.thread_id} subject={w.subject} onSent={props.onDone} />
+            <LogAsSent w={w} who={who} onDone={props.onDone} />
+          </div>
         </div>
       )}
     </>

@@ -48,9 +48,10 @@ export function FactsPanel({ contactId }: { contactId: string }) {
   };
   const add = useMutation({
     mutationFn: (b: Parameters<typeof api.addFact>[1]) => api.addFact(contactId, b),
-    onSuccess: (f) => {
+    // The fact itself appears in the list: the status only confirms.
+    onSuccess: () => {
       setForm({ ...form, text: '', date: '' });
-      setSaid(`Fact added: ${f.text}.`);
+      setSaid('Fact added.');
       refresh();
     },
   });
@@ -74,7 +75,7 @@ export function FactsPanel({ contactId }: { contactId: string }) {
       {facts.error && <p className="error">{errorText(facts.error)}</p>}
       <ul className="stack facts" aria-label="Known facts">
         {(facts.data ?? []).map((f) => (
-          <FactItem key={f.id} fact={f} onSaved={(saved) => { setSaid(`Fact saved: ${saved.text}.`); refresh(); }} onDelete={() => remove.mutate(f)} isDeleting={remove.isPending && remove.variables?.id === f.id} />
+          <FactItem key={f.id} fact={f} onSaved={() => { setSaid('Fact saved.'); refresh(); }} onDelete={() => remove.mutate(f)} isDeleting={remove.isPending && remove.variables?.id === f.id} />
         ))}
         {facts.data?.length === 0 && <li className="muted">Nothing known yet: ask about their interests.</li>}
       </ul>
@@ -91,14 +92,14 @@ export function FactsPanel({ contactId }: { contactId: string }) {
   );
 }
 
-function FactItem({ fact, onSaved, onDelete, isDeleting }: { fact: Fact; onSaved: (f: Fact) => void; onDelete: () => void; isDeleting: boolean }) {
+function FactItem({ fact, onSaved, onDelete, isDeleting }: { fact: Fact; onSaved: () => void; onDelete: () => void; isDeleting: boolean }) {
   const [editing, setEditing] = useState<FactForm | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const save = useMutation({
     mutationFn: (b: Parameters<typeof api.editFact>[1]) => api.editFact(fact.id, b),
-    onSuccess: (f) => {
+    onSuccess: () => {
       setEditing(null);
-      onSaved(f);
+      onSaved();
     },
   });
   if (editing) {

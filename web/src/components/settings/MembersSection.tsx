@@ -1,4 +1,4 @@
-/** Members with their roles, and invitations (the invite link is shown once). */
+/** Members with their roles, and invitations (the invitation link, the one the mail holds, is shown once). */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ROLES, type Role } from '../../../../src/workspaces/workspaces.schema.js';
@@ -55,7 +55,8 @@ export function MembersSection({ myId, canManage }: { myId: string; canManage: b
           {invite.data?.token && (
             <p role="status">
               Invitation for {invite.data.email} created{invite.data.mailed ? ' and mailed to them' : ''}.{' '}
-              {invite.data.mail_error && `It could not be mailed (${invite.data.mail_error}). `}Share this token once: <code>{invite.data.token}</code>
+              {invite.data.mail_error && `It could not be mailed (${invite.data.mail_error}). `}Share this link once (it holds the token <code>{invite.data.token}</code>):{' '}
+              <a href={`/invite/${encodeURIComponent(invite.data.token)}`} className="invite-link">{`${window.location.origin}/invite/${encodeURIComponent(invite.data.token)}`}</a>
             </p>
           )}
         </form>

@@ -21,6 +21,7 @@ export function WorkspaceSettingsForm({ settings, canEdit }: { settings: Workspa
     own_addresses: settings.own_addresses.join(', '),
     own_domains: settings.own_domains.join(', '),
     time_zone: settings.time_zone,
+    locale: settings.locale ?? '',
     competitors: settings.competitors.join(', '),
     sla_default_h: hours(settings.sla.default_s),
     sla_by_tag: Object.entries(settings.sla.by_tag).map(([t, s]) => `${t}=${hours(s)}`).join(', '),
@@ -55,6 +56,7 @@ export function WorkspaceSettingsForm({ settings, canEdit }: { settings: Workspa
       own_addresses: list(f.own_addresses),
       own_domains: list(f.own_domains).map((d) => d.replace(/^@/, '')),
       time_zone: f.time_zone,
+      locale: f.locale.trim() || null,
       business_hours: business,
       include_lists: f.include_lists,
       competitors: f.competitors.split(',').map((c) => c.trim()).filter(Boolean),
@@ -79,6 +81,7 @@ export function WorkspaceSettingsForm({ settings, canEdit }: { settings: Workspa
         <Field label="Own addresses" hint="Mail from these addresses is yours (outbound)." error={errors.own_addresses}>{(p) => <input {...p} value={f.own_addresses} onChange={set('own_addresses')} />}</Field>
         <Field label="Own domains" hint="Every address at these domains is yours, e.g. acme.com" error={errors.own_domains}>{(p) => <input {...p} value={f.own_domains} onChange={set('own_domains')} />}</Field>
         <Field label="Time zone" error={errors.time_zone}>{(p) => <select {...p} value={f.time_zone} onChange={set('time_zone')}>{timeZones().map((z) => <option key={z}>{z}</option>)}</select>}</Field>
+        <Field label="Language of dates" hint="A language tag such as en-GB or de-DE; empty: each reader's own." error={errors.locale}>{(p) => <input {...p} value={f.locale} onChange={set('locale')} placeholder="en-GB" />}</Field>
         <BusinessHoursFields value={business} onChange={(v) => { setSaved(false); setBusiness(v); }} error={errors.business_hours} />
         <label className="check"><input type="checkbox" checked={f.include_lists} onChange={set('include_lists')} /> Count mailing-list mail (teams that live on a list)</label>
         <Field label="Competitors" hint="Comma-separated names; mentions in their mail are flagged." error={errors.competitors}>{(p) => <input {...p} value={f.competitors} onChange={set('competitors')} />}</Field>
