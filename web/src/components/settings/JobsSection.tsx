@@ -2,7 +2,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Job } from '../../../../src/jobs/jobs.schema.js';
 import { request } from '../../api';
-import { errorText, formatDateTime } from '../ui';
+import { formatDateTime } from '../../format';
+import { errorText } from '../ui';
 
 const listJobs = () => request<Job[]>('GET', '/jobs');
 const retryJob = (id: string) => request<Job>('POST', `/jobs/${encodeURIComponent(id)}/retry`);
