@@ -26,7 +26,8 @@ import { errorHandler, problemOf, sendProblem } from '../http/error-handler.js';
 import { checkUrlInput, registerJsonParser } from '../http/json-body.js';
 import { API_ROUTES } from './api-routes.js';
 import type { ApiApp, RouteDeps } from '../http/routes.js';
-import { createAccountLimiter } from '../auth/login-limit.js';
+import { createAccountLimiter, createSharedAccountLimiter } from '../auth/login-limit.js';
+import { sharedRateLimitStore } from '../http/rate-limit-store.js';
 import type { Queue } from '../jobs/jobs.types.js';
 import { openAppQueue } from './worker.js';
 import { registerNewsletterPublic } from '../newsletter/public.routes.js';
@@ -113,7 +114,9 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
     hsts: options.secureCookies ? undefined : false,
   });
-  await app.register(rateLimit, { global: false });
+  // Several servers on one PostgreSQL database count each limit together there.
+  const isShared = db.dialect === 'postgres';
+  await app.register(rateLimit, { global: false, ...(isShared ? { store: sharedRateLimitStore(db.kysely) } : {}) });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -154,7 +157,9 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
     allowPrivateWebhooks: !!options.allowPrivateWebhooks,
     secureCookies: !!options.secureCookies,
     loginRateLimit: options.rateLimits?.login ?? 10,
-    accountLimiter: createAccountLimiter(options.rateLimits?.accountFailures ?? 10),
+    accountLimiter: isShared
+      ? createSharedAccountLimiter(db.kysely, options.rateLimits?.accountFailures ?? 10)
+      : createAccountLimiter(options.rateLimits?.accountFailures ?? 10),
     uploadLimit: options.uploadLimit ?? 2 * 1024 ** 3,
     mailKey: () => {
       mailKey ??= loadMailKey(options.mailKeySource ?? { secret: readEnv().RAPPORT_SECRET, dataDir: readEnv().RAPPORT_DATA });

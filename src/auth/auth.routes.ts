@@ -50,16 +50,16 @@ export function authRoutes(app: ApiApp, deps: RouteDeps) {
     schema: { tags, summary: 'Password login: sets the session cookie', security: [], body: LoginSchema, response: { 200: SessionInfoSchema, ...problems } },
   }, async (request, reply) => {
     const account = request.body.email;
-    const wait = deps.accountLimiter.retryAfter(account, deps.now());
+    const wait = await deps.accountLimiter.retryAfter(account, deps.now());
     if (wait > 0) {
       reply.header('retry-after', wait);
       throw new AppError('rate_limited', `too many failed sign-ins for ${account}: try again in ${Math.ceil(wait / 60)} min, or reset the password with rapport user create`);
     }
-    const { user, workspace } = await authenticatePassword(deps.db.kysely, request.body).catch((error: unknown) => {
-      if (isAppError(error) && error.code === 'unauthorized') deps.accountLimiter.recordFailure(account, deps.now());
+    const { user, workspace } = await authenticatePassword(deps.db.kysely, request.body).catch(async (error: unknown) => {
+      if (isAppError(error) && error.code === 'unauthorized') await deps.accountLimiter.recordFailure(account, deps.now());
       throw error;
     });
-    deps.accountLimiter.clear(account);
+    await deps.accountLimiter.clear(account);
     return startSession(deps, request, reply, user, workspace);
   });
 

@@ -11,7 +11,7 @@
 export const REFERENCE_TABLES = ['workspaces', 'users'] as const;
 
 /** Tables of the coordinator alone: per-user or per-installation state, never joined with tenant data on the workers. */
-export const COORDINATOR_TABLES = ['sessions', 'first_owner', 'kysely_migration', 'kysely_migration_lock'] as const;
+export const COORDINATOR_TABLES = ['sessions', 'first_owner', 'rate_limit_hits', 'kysely_migration', 'kysely_migration_lock'] as const;
 
 /** The column every other table is distributed by. */
 export const DISTRIBUTION_COLUMN = 'workspace_id';

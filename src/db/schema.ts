@@ -36,6 +36,13 @@ import type { WebhookDeliveriesTable, WebhooksTable } from '../webhooks/webhooks
 import type { ApiTokensTable, MembershipsTable, UsersTable, WorkspacesTable } from '../workspaces/workspaces.table.js';
 import type { JobEffectsTable, LocalJobsTable } from '../jobs/jobs.table.js';
 
+/** Rate-limit counts shared by the servers of one PostgreSQL database (migration 0017). */
+export interface RateLimitHitsTable {
+  key: string;
+  window_start: number;
+  hits: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -85,4 +92,5 @@ export interface Database {
   job_effects: JobEffectsTable;
   newsletter_keys: NewsletterKeysTable;
   newsletter_confirm_mails: NewsletterConfirmMailsTable;
+  rate_limit_hits: RateLimitHitsTable;
 }
