@@ -146,5 +146,15 @@ export async function countScenarioEffects(db: Db, s: Scenario, world: { hooks: 
 }
 
 export function isScenarioDone(e: Effects, s: Scenario): boolean {
-  return e.webhooksDistinct >= s.n && e.digestsDistinct >= s.n && e.importsSucceeded >= s.n && e.rescoredToday >= s.n && e.syncedInteractions.every((c) => c >= MAIL_MESSAGES);
+  // Delivered and recorded: a delivery whose worker died between the two is sent again (a copy
+  // with its webhook-id) once its claim expires, so the receiver can be done before the log is.
+  return (
+    e.webhooksDistinct >= s.n &&
+    e.deliveriesSucceeded >= s.n &&
+    e.digestsDistinct >= s.n &&
+    e.importsSucceeded >= s.n &&
+    e.importedContacts >= s.n &&
+    e.rescoredToday >= s.n &&
+    e.syncedInteractions.every((c) => c >= MAIL_MESSAGES)
+  );
 }

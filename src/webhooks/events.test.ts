@@ -83,7 +83,7 @@ describe.each(testDialects())('webhook events through the API on %s', (dialect) 
     expect(events.find((e) => e.type === 'interaction.created')!.data).toMatchObject({ id: email.json().id, kind: 'email', direction: 'in' });
     expect(events.find((e) => e.type === 'wait.opened')!.data).toEqual({
       contact: { id: f.ids.contactId, name: 'Ada', email: 'ada@client.example' },
-      thread_id: email.json().id, subject: 'A quote?', since: '2025-01-06T07:00:00.000Z', wait_s: 7200, wait_business_s: 0, nudges: 0,
+      thread_id: email.json().id, subject: 'A quote?', since: '2025-01-06T07:00:00.000Z', wait_s: 7200, wait_business_s: 0, nudges: 0, competitors: [],
     });
     // The wait is the one GET /waiting lists.
     const waiting = (await f.app.inject({ url: '/api/v1/waiting', headers: bearer(f.tokens.viewer) })).json();
