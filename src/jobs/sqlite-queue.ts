@@ -9,7 +9,7 @@
  * key gets the new payload (and fresh attempts) instead of a second row.
  */
 import { randomBytes } from 'node:crypto';
-import { parseCrontab } from 'graphile-worker';
+import { parseCronItems } from 'graphile-worker';
 import type { Db } from '../db/database.js';
 import type { Selectable } from 'kysely';
 import type { LocalJobsTable } from './jobs.table.js';
@@ -171,9 +171,9 @@ export function createSqliteQueue(db: Db, registry: JobRegistry, now: () => numb
 
 /** Enqueues each cron job when its minute comes (UTC), keyed by the minute: one process, one enqueue. */
 function startCron(registry: JobRegistry, enqueue: Queue['enqueue'], now: () => number, onError: (error: unknown) => void): () => void {
-  const lines = [...registry.values()].filter((d) => d.cron).map((d) => `${d.cron} ${d.name}`);
-  if (lines.length === 0) return () => undefined;
-  const items = parseCrontab(lines.join('\n'));
+  // Items, not crontab text: a crontab line refuses a task name with a dot (health.rescore-due).
+  const items = parseCronItems([...registry.values()].filter((d) => d.cron).map((d) => ({ task: d.name, match: d.cron as string, identifier: d.name })));
+  if (items.length === 0) return () => undefined;
   let last = Math.floor(now() / 60_000);
   const timer = setInterval(() => {
     const minute = Math.floor(now() / 60_000);
