@@ -184,7 +184,7 @@ test('a campaign is written, previewed, test-sent, sent once to each subscriber,
 
   await campaign.getByRole('button', { name: 'Send to 3' }).click();
   const stats = campaign.getByTestId('campaign-stats');
-  await expect(stats.getByRole('definition')).toHaveText(['3', '3', '0', '0', '0', '0', '0', '0']);
+  await expect(stats.getByRole('definition')).toHaveText(['3', '3', '0', '0', '0', '0', '0', '0', '0', '0']);
   await expect(campaigns.getByTestId('campaigns').getByRole('row', { name: /We launched/ }).getByRole('cell').nth(1)).toHaveText('sent');
 
   const copies = smtp.received.slice(1);

@@ -124,6 +124,8 @@ function StatsView({ stats }: { stats: SendStats }) {
     ['Opened', stats.opened],
     ['Clicked', stats.clicked],
     ['Unsubscribed', stats.unsubscribed],
+    ['Bounced', stats.bounced],
+    ['Complained', stats.complained],
   ];
   return (
     <section className="stack" aria-labelledby="stats-h">
