@@ -147,6 +147,17 @@ test('a campaign is written, previewed, test-sent, sent once to each subscriber,
   await lists.getByRole('button', { name: 'Import' }).click();
   await expect(lists.getByRole('status')).toHaveText('Imported 3 as confirmed; 0 already on the list.');
 
+  // One more, added by hand and unsubscribed again: the campaign below does not count him.
+  const subscribers = page.getByRole('region', { name: 'Subscribers', exact: true });
+  await subscribers.getByLabel('Subscribers of list').selectOption({ label: 'Launch note' });
+  await subscribers.getByLabel('Subscriber email').fill('hal@reader.test');
+  await subscribers.getByLabel(/They agreed elsewhere/).check();
+  await subscribers.getByRole('button', { name: 'Add subscriber' }).click();
+  const hal = subscribers.getByTestId('subscribers').getByRole('row', { name: /hal@reader\.test/ });
+  await expect(hal.getByRole('cell').first()).toHaveText('confirmed');
+  await subscribers.getByRole('button', { name: 'Unsubscribe hal@reader.test' }).click();
+  await expect(hal.getByRole('cell').first()).toHaveText('unsubscribed');
+
   const campaigns = page.getByRole('region', { name: 'Campaigns' });
   await expect(campaigns.getByTestId('campaigns').getByRole('row', { name: /Pricing, plainly/ }).getByRole('cell')).toHaveText(['Weekly note', 'sent', /\d/]);
   await campaigns.getByLabel('To list').selectOption({ label: 'Launch note' });
@@ -196,7 +207,8 @@ test('a campaign is written, previewed, test-sent, sent once to each subscriber,
 
   const funnel = page.getByRole('region', { name: 'Newsletter funnel' });
   await page.reload();
-  await expect(funnel.getByTestId('funnel-lists').getByRole('row', { name: /Launch note/ }).getByRole('cell')).toHaveText(['3', '0', '0', '0', '—', '—']);
+  // The funnel counts everyone who confirmed, Hal too (he left later).
+  await expect(funnel.getByTestId('funnel-lists').getByRole('row', { name: /Launch note/ }).getByRole('cell')).toHaveText(['4', '0', '0', '0', '—', '—']);
   await campaigns.getByRole('button', { name: 'We launched: the pricing page' }).click();
   await expect(campaign.getByTestId('campaign-stats')).toBeVisible();
   await expectAccessible(page, 'Newsletter with a sent campaign');

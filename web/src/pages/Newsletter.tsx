@@ -1,5 +1,6 @@
 /**
  * The Newsletter page: lists with subscribers by status (new list, CSV import with consent),
+ * one list's subscribers (add one, unsubscribe one),
  * campaigns (write, preview, test send, send, stats), the funnel (subscribers to clients, per list and month) and drip sequences.
  */
 import { useQuery } from '@tanstack/react-query';
@@ -8,6 +9,7 @@ import { CampaignsSection } from '../components/newsletter/CampaignsSection';
 import { DripsSection } from '../components/newsletter/DripsSection';
 import { FunnelSection } from '../components/newsletter/FunnelSection';
 import { ListsSection } from '../components/newsletter/ListsSection';
+import { SubscribersSection } from '../components/newsletter/SubscribersSection';
 import { PageHeader } from '../components/ui';
 import { newsletterGrowApi } from '../newsletter-api';
 
@@ -25,6 +27,7 @@ export default function Newsletter() {
     <div className="stack" style={{ gap: '1rem' }}>
       <PageHeader title="Newsletter" />
       <ListsSection canManage={canManage} />
+      <SubscribersSection lists={allLists.data ?? []} canWrite={canWrite} />
       <CampaignsSection canWrite={canWrite} canSend={canManage} lists={allLists.data ?? []} />
       <FunnelSection />
       <DripsSection canWrite={canWrite} lists={lists} />
