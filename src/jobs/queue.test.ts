@@ -67,6 +67,17 @@ describe.each(testDialects())('job queue on %s', (dialect) => {
     await db.close();
   });
 
+  it('starts a worker whose registry holds a cron job with a dotted name (as health.rescore-due)', async () => {
+    const cronJob = defineJob({ name: 'test.every-minute', payload: z.object({}), cron: '* * * * *', maxAttempts: 1, async run() {} });
+    const withCron = await openQueue(db, createRegistry([effectJob, cronJob]));
+    try {
+      const stopCron = await withCron.startWorker({ db, now: Date.now, services });
+      await stopCron();
+    } finally {
+      await withCron.close();
+    }
+  });
+
   it('refuses an unknown job or a payload that does not match its schema, naming the field', async () => {
     await expect(queue.enqueue('test.nope', {})).rejects.toMatchObject({ code: 'validation', message: 'no job named test.nope' });
     await expect(queue.enqueue('test.effect', { workspace_id: ws.id, n: 'x' })).rejects.toMatchObject({ code: 'validation', details: [{ where: 'payload.n' }] });

@@ -172,6 +172,7 @@ export function createSqliteQueue(db: Db, registry: JobRegistry, now: () => numb
 
 /** Enqueues each cron job when its minute comes (UTC), keyed by the minute: one process, one enqueue. */
 function startCron(registry: JobRegistry, enqueue: Queue['enqueue'], now: () => number, onError: (error: unknown) => void): () => void {
+  // Items, not crontab text: a crontab line refuses a task name with a dot (health.rescore-due).
   const items = parseCronItems([...registry.values()].filter((d) => d.cron).map((d) => ({ task: d.name, match: d.cron as string, identifier: d.name })));
   if (items.length === 0) return () => undefined;
   let last = Math.floor(now() / 60_000);

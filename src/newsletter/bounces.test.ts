@@ -12,6 +12,7 @@ import { SOFT_BOUNCE_LIMIT } from './bounces.service.js';
 import { buildCampaignMessage } from './campaign-message.js';
 import { compileCampaign } from './campaign-render.js';
 import { tokenSecretOf } from './newsletter-keys.js';
+import { campaignStats } from './sender.js';
 import { isSuppressed, subscribe } from './subscribers.service.js';
 import { buildSend, dsnMessage, eventsOf, statusOf } from './test-newsletter.js';
 
@@ -48,6 +49,7 @@ describe.each(testDialects())('bounces and complaints found by the mail import (
     expect(await statusOf(db, ws, send.subscriberId)).toMatchObject({ status: 'bounced' });
     expect(await statusOf(db, ws, other.id)).toMatchObject({ status: 'bounced' });
     expect(await eventsOf(db, ws, send.subscriberId)).toEqual([{ kind: 'bounce_hard', campaign_id: send.campaignId, url: null, detail: expect.stringContaining('X-LOCAL; 500 (err.nosuchuser)') }]);
+    expect(await campaignStats(db, ws, send.campaignId)).toMatchObject({ bounced: 1, complained: 0 });
     // The same file again (another name, so not a resumed import): stored once, counted once.
     const copy = write('again.eml', readFileSync(file, 'latin1'));
     expect((await importFiles(copy)).duplicates).toBe(1);
@@ -84,6 +86,7 @@ describe.each(testDialects())('bounces and complaints found by the mail import (
     const suppression = await db.kysely.selectFrom('newsletter_suppressions').selectAll().where('workspace_id', '=', ws.id).executeTakeFirstOrThrow();
     expect(suppression).toMatchObject({ email: 'user@example.com', reason: 'complained' });
     expect((await eventsOf(db, ws, send.subscriberId)).map((e) => e.kind)).toEqual(['complaint']);
+    expect(await campaignStats(db, ws, send.campaignId)).toMatchObject({ bounced: 0, complained: 1 });
   });
 
   it("a report imported into another workspace does not touch this one's subscribers", async () => {

@@ -163,7 +163,8 @@ const SAMPLE = { id: 'ns_sample', email: 'ada@example.com', name: 'Ada Lovelace'
 
 /**
  * The copy one subscriber (id or address on the campaign's list) would get, or the first
- * recipient's, or a sample's when the segment is empty. Links use the public URL when set.
+ * recipient's, or a sample's when the segment is empty; untracked (direct links, no open pixel).
+ * The unsubscribe link uses the public URL when set.
  * @throws not_found (campaign, subscriber)
  */
 export async function previewCampaign(db: Db, ws: Workspace, id: string, subscriberRef: string | undefined, now: number): Promise<Preview> {
@@ -178,6 +179,7 @@ export async function previewCampaign(db: Db, ws: Workspace, id: string, subscri
     target = recipients[0] ?? { subscriberId: SAMPLE.id, email: SAMPLE.email, data: mergeDataOf(SAMPLE, undefined) };
   }
   const ctx = await messageContextOf(db, ws, row, ws.settings.public_url ?? 'https://public-url-not-set.invalid', now);
-  const copy = renderFor(ctx, target.subscriberId, target.data);
+  // No open pixel or click redirects: a preview shown in the app must count as no one's open or click.
+  const copy = renderFor({ ...ctx, tracking: false }, target.subscriberId, target.data);
   return { to: target.email, subject: copy.subject, html: copy.html, text: copy.text, recipients: recipients.length };
 }

@@ -29,6 +29,10 @@ describe.each(testDialects())('/api/v1/newsletter (%s)', (dialect) => {
     expect(campaign.json()).toMatchObject({ status: 'draft', links: ['https://x.example/a'] });
     const preview = await f.app.inject({ url: `/api/v1/newsletter/campaigns/${campaign.json().id}/preview?subscriber=a@x.example`, headers: bearer(f.tokens.viewer) });
     expect(preview.json()).toMatchObject({ to: 'a@x.example', subject: 'Hi Al', recipients: 3 });
+    // A preview opened or clicked in the app counts as no subscriber's open or click.
+    expect(preview.json().html).toContain('href="https://x.example/a"');
+    expect(preview.json().html).not.toMatch(/\/p\/[oc]\//);
+    expect(preview.json().text).toContain('https://x.example/a');
     const typo = await f.app.inject({ method: 'POST', url: '/api/v1/newsletter/campaigns', headers: owner, payload: { list: id, markdown: '---\nsubject: x\n---\n{{frist_name}}' } });
     expect(typo.statusCode).toBe(400);
     expect(typo.json().detail).toMatch(/unknown merge field \{\{frist_name\}\}/);
@@ -36,6 +40,9 @@ describe.each(testDialects())('/api/v1/newsletter (%s)', (dialect) => {
 
   it('refuses to send without public_url, and a viewer may not send', async () => {
     const url = `/api/v1/newsletter/campaigns/${f.ids.campaignId}/send`;
+    // The fixture's workspace has a public address: take it away first.
+    const cleared = await f.app.inject({ method: 'PATCH', url: '/api/v1/settings', headers: bearer(f.tokens.owner), payload: { public_url: null } });
+    expect(cleared.statusCode, cleared.body).toBe(200);
     expect((await f.app.inject({ method: 'POST', url, headers: bearer(f.tokens.viewer), payload: {} })).statusCode).toBe(403);
     const refused = await f.app.inject({ method: 'POST', url, headers: bearer(f.tokens.owner), payload: {} });
     expect(refused.statusCode).toBe(400);

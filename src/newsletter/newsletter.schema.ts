@@ -122,6 +122,8 @@ export const SendStatsSchema = z.object({
   opened: z.number().int().describe('recipients who opened'),
   clicked: z.number().int().describe('recipients who clicked'),
   unsubscribed: z.number().int(),
+  bounced: z.number().int().describe('recipients whose copy bounced (hard or soft), from delivery reports found in mail'),
+  complained: z.number().int().describe('recipients who reported it as spam'),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
 });

@@ -22,6 +22,7 @@ import type { SendStats } from './newsletter.schema.js';
 import { mergeDataFor, resolveRecipients } from './segments.js';
 import {
   claimSendRows,
+  countCampaignBounces,
   countCampaignEngagement,
   countSendRows,
   expireClaims,
@@ -144,7 +145,7 @@ async function countAll(db: Db, ws: Workspace, campaignId: string): Promise<numb
 export async function campaignStats(db: Db, ws: Workspace, campaignId: string): Promise<SendStats> {
   const campaign = await findCampaignRowOrThrow(db.kysely, ws, campaignId);
   const key = { workspaceId: ws.id, campaignId };
-  const [counts, engagement] = await Promise.all([countSendRows(db.kysely, key), countCampaignEngagement(db.kysely, key)]);
+  const [counts, engagement, bounces] = await Promise.all([countSendRows(db.kysely, key), countCampaignEngagement(db.kysely, key), countCampaignBounces(db.kysely, key)]);
   return {
     campaign_id: campaignId,
     status: campaign.status,
@@ -153,6 +154,7 @@ export async function campaignStats(db: Db, ws: Workspace, campaignId: string): 
     opened: engagement.open ?? 0,
     clicked: engagement.click ?? 0,
     unsubscribed: engagement.unsubscribe ?? 0,
+    ...bounces,
     started_at: toIsoOrNull(campaign.started_at),
     finished_at: toIsoOrNull(campaign.finished_at),
   };

@@ -7,7 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Dialect } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import type { NewsletterSendsTable, SendStatus } from './newsletter.table.js';
+import type { NewsletterEventKind, NewsletterSendsTable, SendStatus } from './newsletter.table.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -197,6 +197,22 @@ export async function countCampaignEngagement(db: Db, key: { workspaceId: string
     .groupBy('kind')
     .execute();
   return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
+}
+
+/** Recipients of a campaign with a bounce (hard or soft, counted once) and with a complaint. */
+export async function countCampaignBounces(db: Db, key: { workspaceId: string; campaignId: string }): Promise<{ bounced: number; complained: number }> {
+  const count = async (kinds: NewsletterEventKind[]) => {
+    const row = await db
+      .selectFrom('newsletter_events')
+      .select((eb) => eb.fn.count<number | string>('subscriber_id').distinct().as('n'))
+      .where('workspace_id', '=', key.workspaceId)
+      .where('campaign_id', '=', key.campaignId)
+      .where('kind', 'in', kinds)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+  const [bounced, complained] = await Promise.all([count(['bounce_hard', 'bounce_soft']), count(['complaint'])]);
+  return { bounced, complained };
 }
 
 /** Every ledger row of a campaign (tests and the operator's export). */

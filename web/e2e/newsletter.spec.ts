@@ -4,9 +4,12 @@
  * import with consent, all in the browser; the page
  * fits a phone, passes axe, names itself and logs nothing to the console. Its own workspace
  * and owner, made with the CLI; the list and its subscribers are written with the services
- * on the data folder the server serves.
+ * on the data folder the server serves. Last, a campaign is written, previewed, test-sent and
+ * sent through the workspace's mail account to a loopback SMTP server the test starts.
  */
 import { expect, type Page, test } from '@playwright/test';
+import { simpleParser } from 'mailparser';
+import { startSmtp, type TestSmtp } from '../../src/mail/test-smtp';
 import { openDatabase } from '../../src/db/database';
 import { insertEvent, insertSentIssue } from '../../src/newsletter/grow-fixtures';
 import { createList, subscribe } from '../../src/newsletter/subscribers.service';
@@ -31,8 +34,16 @@ test.afterEach(() => {
   expect(consoleMessages, 'console errors and warnings').toEqual([]);
 });
 
+let smtp: TestSmtp;
+const SMTP_PASSWORD = 'loopback relay password';
+
+test.afterAll(async () => {
+  await smtp?.close();
+});
+
 test.beforeAll(async () => {
   test.setTimeout(120_000);
+  smtp = await startSmtp({ password: SMTP_PASSWORD });
   rapport('init', '--name', 'News Studio', '--slug', 'news-studio', '--me', 'me@news.test');
   process.env.RAPPORT_E2E_NEWS_PASSWORD = NEWS_USER.password;
   rapport('--workspace', 'news-studio', 'user', 'create', NEWS_USER.email, '--name', 'Nina News', '--role', 'owner', '--password-env', 'RAPPORT_E2E_NEWS_PASSWORD');
@@ -117,4 +128,92 @@ test('the funnel is in Reports, and the Newsletter page fits a 375 px phone', as
   await expectNoHorizontalScroll(page);
   await expectAccessible(page, 'Newsletter on a phone');
   await screenshot(page, 'phone-newsletter');
+});
+
+test('a campaign is written, previewed, test-sent, sent once to each subscriber, and counted', async ({ page }) => {
+  // The campaign goes out through the workspace's mail account: its SMTP server is the loopback one.
+  process.env.RAPPORT_E2E_SMTP_PASSWORD = SMTP_PASSWORD;
+  rapport('--workspace', 'news-studio', 'account', 'add', '--imap', 'imap://nina@127.0.0.1:1', '--smtp', `smtp://nina@127.0.0.1:${smtp.port}`, '--password-env', 'RAPPORT_E2E_SMTP_PASSWORD', '--address', 'me@news.test');
+  await signInAsNina(page);
+  await page.goto('/newsletter');
+  const lists = page.getByRole('region', { name: 'Lists' });
+  await lists.getByLabel('List name').fill('Launch note');
+  await lists.getByLabel('From address').fill('me@news.test');
+  await lists.getByRole('button', { name: 'Create list' }).click();
+  await expect(lists.getByTestId('lists').getByRole('row', { name: /Launch note/ })).toBeVisible();
+  await lists.getByLabel('Into list').selectOption({ label: 'Launch note' });
+  await lists.getByLabel(/^CSV/).fill('eve@reader.test,Eve\nfay@reader.test,Fay\ngus@reader.test,Gus\n');
+  await lists.getByLabel(/They agreed to receive it/).check();
+  await lists.getByRole('button', { name: 'Import' }).click();
+  await expect(lists.getByRole('status')).toHaveText('Imported 3 as confirmed; 0 already on the list.');
+
+  // One more, added by hand and unsubscribed again: the campaign below does not count him.
+  const subscribers = page.getByRole('region', { name: 'Subscribers', exact: true });
+  await subscribers.getByLabel('Subscribers of list').selectOption({ label: 'Launch note' });
+  await subscribers.getByLabel('Subscriber email').fill('hal@reader.test');
+  await subscribers.getByLabel(/They agreed elsewhere/).check();
+  await subscribers.getByRole('button', { name: 'Add subscriber' }).click();
+  const hal = subscribers.getByTestId('subscribers').getByRole('row', { name: /hal@reader\.test/ });
+  await expect(hal.getByRole('cell').first()).toHaveText('confirmed');
+  await subscribers.getByRole('button', { name: 'Unsubscribe hal@reader.test' }).click();
+  await expect(hal.getByRole('cell').first()).toHaveText('unsubscribed');
+
+  const campaigns = page.getByRole('region', { name: 'Campaigns' });
+  await expect(campaigns.getByTestId('campaigns').getByRole('row', { name: /Pricing, plainly/ }).getByRole('cell')).toHaveText(['Weekly note', 'sent', /\d/]);
+  await campaigns.getByLabel('To list').selectOption({ label: 'Launch note' });
+  await campaigns.getByLabel('Subject').fill('We launched: the pricing page');
+  await campaigns.getByLabel('Preheader').fill('Three plans, plainly');
+  await campaigns.getByLabel(/^Body/).fill('Hello {{first_name|there}},\n\nRead [the pricing page](https://news.test/pricing).');
+  await campaigns.getByRole('button', { name: 'Save draft' }).click();
+
+  const campaign = campaigns.getByTestId('campaign');
+  await expect(campaign.getByRole('heading', { name: 'We launched: the pricing page' })).toBeVisible();
+  await expect(campaigns.getByTestId('campaigns').getByRole('row', { name: /We launched/ }).getByRole('cell')).toHaveText(['Launch note', 'draft', /\d/]);
+  const frame = campaign.locator('iframe[title="HTML preview"]');
+  await expect(frame).toHaveAttribute('sandbox', '');
+  // The preview is untracked: its links are the article's own, and it loads no open pixel.
+  await expect(frame).toHaveAttribute('srcdoc', /<a [^>]*href="https:\/\/news\.test\/pricing"[^>]*>the pricing page<\/a>/);
+  await expect(frame).toHaveAttribute('srcdoc', /Hello Eve,/);
+  await expect(frame).not.toHaveAttribute('srcdoc', /\/p\/o\//);
+  await campaign.getByText('Text part').click();
+  await expect(campaign.getByTestId('preview-text')).toContainText('Read the pricing page [https://news.test/pricing]');
+  await expect(campaign.getByTestId('preview-text')).toContainText('Unsubscribe: ');
+
+  // Without a public address the send is refused, and the page says how to set it.
+  await campaign.getByRole('button', { name: 'Send…' }).click();
+  await expect(campaign.getByText('Send “We launched: the pricing page” now to 3 recipients?', { exact: false })).toBeVisible();
+  await campaign.getByRole('button', { name: 'Send to 3' }).click();
+  await expect(campaign.getByRole('alert')).toContainText('rapport newsletter public-url https://crm.example.com');
+  // Chromium logs the refused request itself; that one is expected.
+  consoleMessages = consoleMessages.filter((m) => !m.includes('status of 400 (Bad Request)'));
+  rapport('--workspace', 'news-studio', 'newsletter', 'public-url', `http://127.0.0.1:${process.env.RAPPORT_E2E_PORT}`);
+
+  await campaign.getByLabel('Send a test to').fill('nina@news.test');
+  await campaign.getByRole('button', { name: 'Send test' }).click();
+  await expect(campaign.getByRole('status').filter({ hasText: 'Test sent' })).toHaveText('Test sent to nina@news.test.');
+  expect(smtp.received.map((m) => m.to)).toEqual([['nina@news.test']]);
+
+  await campaign.getByRole('button', { name: 'Send to 3' }).click();
+  const stats = campaign.getByTestId('campaign-stats');
+  await expect(stats.getByRole('definition')).toHaveText(['3', '3', '0', '0', '0', '0', '0', '0', '0', '0']);
+  await expect(campaigns.getByTestId('campaigns').getByRole('row', { name: /We launched/ }).getByRole('cell').nth(1)).toHaveText('sent');
+
+  const copies = smtp.received.slice(1);
+  expect(copies.flatMap((m) => m.to).sort()).toEqual(['eve@reader.test', 'fay@reader.test', 'gus@reader.test']);
+  const mail = await simpleParser(copies[0]!.raw);
+  expect(mail.subject).toBe('We launched: the pricing page');
+  expect(copies[0]!.raw.toString()).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+  expect(mail.text).toContain('Hello ');
+
+  const funnel = page.getByRole('region', { name: 'Newsletter funnel' });
+  await page.reload();
+  // The funnel counts everyone who confirmed, Hal too (he left later).
+  await expect(funnel.getByTestId('funnel-lists').getByRole('row', { name: /Launch note/ }).getByRole('cell')).toHaveText(['4', '0', '0', '0', '—', '—']);
+  await campaigns.getByRole('button', { name: 'We launched: the pricing page' }).click();
+  await expect(campaign.getByTestId('campaign-stats')).toBeVisible();
+  await expectAccessible(page, 'Newsletter with a sent campaign');
+  await page.setViewportSize({ width: 375, height: 740 });
+  await expectNoHorizontalScroll(page);
+  await expectAccessible(page, 'a sent campaign on a phone');
+  await screenshot(page, 'newsletter-campaign');
 });

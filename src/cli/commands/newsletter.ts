@@ -38,7 +38,7 @@ async function parseSegment(text: string | undefined) {
 function describeStats(s: SendStats): string {
   const lines = [
     `Campaign ${s.campaign_id}: ${s.status}; ${s.sent}/${s.total} sent, ${s.pending} pending, ${s.failed} failed, ${s.skipped} skipped, ${s.uncertain} uncertain`,
-    `Opened by ${s.opened}, clicked by ${s.clicked}, ${s.unsubscribed} unsubscribed.`,
+    `Opened by ${s.opened}, clicked by ${s.clicked}, ${s.unsubscribed} unsubscribed, ${s.bounced} bounced, ${s.complained} complained.`,
   ];
   if (s.uncertain > 0) lines.push(`${s.uncertain} uncertain: the server may have them; check its log, then resend those it has not with: rapport newsletter campaign release ${s.campaign_id} --email ADDR,…`);
   return lines.join('\n');
@@ -169,7 +169,7 @@ function registerCampaignCommands(newsletter: Command): void {
   });
   campaign
     .command('stats <id>')
-    .description('how far the send is, and who opened, clicked or unsubscribed')
+    .description('how far the send is, and who opened, clicked, unsubscribed, bounced or complained')
     .action(async (id: string, _opts: unknown, command: Command) => {
       await withWorkspace(command, async (ctx) => {
         const { campaignStats } = await import('../../newsletter/sender.js');

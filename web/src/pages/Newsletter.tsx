@@ -1,12 +1,15 @@
 /**
  * The Newsletter page: lists with subscribers by status (new list, CSV import with consent),
- * the funnel (subscribers to clients, per list and month) and drip sequences.
+ * one list's subscribers (add one, unsubscribe one),
+ * campaigns (write, preview, test send, send, stats), the funnel (subscribers to clients, per list and month) and drip sequences.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../components/AppLayout';
+import { CampaignsSection } from '../components/newsletter/CampaignsSection';
 import { DripsSection } from '../components/newsletter/DripsSection';
 import { FunnelSection } from '../components/newsletter/FunnelSection';
 import { ListsSection } from '../components/newsletter/ListsSection';
+import { SubscribersSection } from '../components/newsletter/SubscribersSection';
 import { PageHeader } from '../components/ui';
 import { newsletterGrowApi } from '../newsletter-api';
 
@@ -19,10 +22,13 @@ export default function Newsletter() {
   // The funnel names every list; the drip form offers them.
   const funnel = useQuery({ queryKey: ['newsletter-funnel'], queryFn: () => newsletterGrowApi.funnel() });
   const lists = funnel.data?.lists.map((l) => l.name) ?? [];
+  const allLists = useQuery({ queryKey: ['newsletter-lists'], queryFn: newsletterGrowApi.lists });
   return (
     <div className="stack" style={{ gap: '1rem' }}>
       <PageHeader title="Newsletter" />
       <ListsSection canManage={canManage} />
+      <SubscribersSection lists={allLists.data ?? []} canWrite={canWrite} />
+      <CampaignsSection canWrite={canWrite} canSend={canManage} lists={allLists.data ?? []} />
       <FunnelSection />
       <DripsSection canWrite={canWrite} lists={lists} />
     </div>
