@@ -135,8 +135,8 @@ describe.each(testDialects())('exactly once on %s', (dialect) => {
       expect([...copies.entries()].filter(([, n]) => n > 1)).toEqual([]);
       const rows = await ledger(url, key);
       expect(rows.every((r) => r.status === 'sent')).toBe(true);
-      // Both took part: the claims spread over the two processes.
-      expect(json(a).sent).toBe(RECIPIENTS);
+      // The one that finished last saw every copy recorded (the first may end while its partner still sends).
+      expect(Math.max(json(a).sent, json(b).sent)).toBe(RECIPIENTS);
     } finally {
       await sink.close();
       await drop();
