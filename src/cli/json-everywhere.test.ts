@@ -37,9 +37,9 @@ function commands(command: Command, path: string[] = []): [string[], Command][] 
   return [...own, ...command.commands.flatMap((sub) => commands(sub, [...path, sub.name()]))];
 }
 
-// Commands that hold the terminal or the process (a server, a copy of the whole database into
-// another one): their --json is tested where they are (cli-polish, ops tests).
-const NOT_HERE = new Set(['serve', 'migrate-db', 'restore', 'import-workspace']);
+// Commands that hold the terminal or the process (a server, the job worker, a copy of the whole
+// database into another one): they are tested where they are (cli-polish, ops and roles tests).
+const NOT_HERE = new Set(['serve', 'worker', 'migrate-db', 'restore', 'import-workspace']);
 
 describe.each(testDialects())('--json on %s', (dialect) => {
   let target: string[];
