@@ -61,6 +61,9 @@ export async function startSmtpSink(options: { keepRaw?: boolean } = {}): Promis
       });
     },
   });
+  // A client killed mid-session resets its connection; smtp-server reports that as an 'error'
+  // event, which would be an uncaught exception without a listener. The client's side is what tests check.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
   return { port, received, behaviour, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
