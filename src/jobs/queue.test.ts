@@ -41,6 +41,21 @@ const flakyJob = defineJob({
   },
 });
 
+/** Held at its start until released: lets a test stop a worker while jobs run. */
+let gate: Promise<void> = Promise.resolve();
+let started = 0;
+const gatedJob = defineJob({
+  name: 'test.gated',
+  payload: z.object({ workspace_id: z.string(), n: z.number().int(), fail: z.boolean() }),
+  maxAttempts: 2,
+  async run(p, ctx) {
+    started += 1;
+    await gate;
+    if (p.fail) throw new Error(`job ${p.n} failed (test)`);
+    await causeOnce(ctx.db, p.workspace_id, `gated:${p.n}`, ctx.now(), async () => undefined);
+  },
+});
+
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 600; i += 1) {
     if (await check()) return;
@@ -57,8 +72,9 @@ describe.each(testDialects())('job queue on %s', (dialect) => {
   beforeEach(async () => {
     db = await createTestDb(dialect);
     ws = await buildWorkspace(db);
-    queue = await openQueue(db, createRegistry([effectJob, flakyJob]));
+    queue = await openQueue(db, createRegistry([effectJob, flakyJob, gatedJob]));
     failuresLeft = 0;
+    started = 0;
   });
   afterEach(async () => {
     await stop?.();
@@ -112,5 +128,34 @@ describe.each(testDialects())('job queue on %s', (dialect) => {
     expect(await retryJobOrThrow(queue, failed!.id, ws.id)).toMatchObject({ state: 'queued', attempts: 0 });
     await until(async () => (await listJobs(queue, {})).length === 0, 'the retried job to succeed');
     expect(await countEffects(db, ws.id)).toBe(1);
+  });
+
+  it('runs many jobs several at a time, each once, and keeps the failures of a round with their errors beside its successes', async () => {
+    for (let n = 0; n < 40; n += 1) await queue.enqueue('test.gated', { workspace_id: ws.id, n, fail: n % 10 === 3 });
+    stop = await queue.startWorker({ db, now: Date.now, services }, { concurrency: 4 });
+    await until(async () => (await listJobs(queue, {})).every((j) => j.attempts >= 1 && j.state !== 'running'), 'every job to run once');
+    expect(await countEffects(db, ws.id)).toBe(36);
+    const left = await listJobs(queue, {});
+    expect(left.map((j) => [j.payload, j.attempts, j.last_error])).toEqual(
+      [3, 13, 23, 33].map((n) => [{ workspace_id: ws.id, n, fail: true }, 1, `job ${n} failed (test)`]),
+    );
+    expect(started).toBe(40);
+  });
+
+  // The in-process runner writes outcomes in rounds, so its stop must write the last round.
+  // (graphile-worker's stop leaves jobs cut short locked; the sweep of dead workers frees them.)
+  it.runIf(dialect === 'sqlite')('stopping a worker lets its running jobs finish and records them: none is left running or runs again', async () => {
+    let release!: () => void;
+    gate = new Promise((resolve) => (release = resolve));
+    for (let n = 0; n < 3; n += 1) await queue.enqueue('test.gated', { workspace_id: ws.id, n, fail: n === 2 });
+    const stopping = await queue.startWorker({ db, now: Date.now, services }, { concurrency: 4 });
+    await until(async () => started === 3, 'the three jobs to start');
+    expect((await listJobs(queue, {})).map((j) => j.state)).toEqual(['running', 'running', 'running']);
+    const stopped = stopping();
+    release();
+    await stopped;
+    gate = Promise.resolve();
+    expect(await countEffects(db, ws.id)).toBe(2);
+    expect((await listJobs(queue, {})).map((j) => [j.state, j.attempts, j.last_error])).toEqual([['queued', 1, 'job 2 failed (test)']]);
   });
 });

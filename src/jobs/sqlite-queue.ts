@@ -19,6 +19,13 @@ import { backoffMs, type EnqueueOptions, type JobContext, type JobView, type Que
 import { checkJob, errorText, jobNumber, type JobRegistry } from './registry.js';
 
 const LEASE_MS = 60_000;
+
+/** A finished job's result, kept until the runner's next write: an error text means it failed. */
+interface Outcome {
+  id: number;
+  attempts: number;
+  error?: string;
+}
 const POLL_MS = 250;
 
 function rowToView(row: JobsTable, now: number): JobView {
@@ -62,11 +69,31 @@ export function createSqliteQueue(db: Db, registry: JobRegistry, now: () => numb
     for (const wake of wakers) wake();
   };
 
-  /** Takes the next due job: its lease and its attempt, in one write. */
-  const take = async (runner: string): Promise<JobsTable | undefined> => {
+  /**
+   * One write transaction per round of the runner: records the outcomes of the jobs that
+   * finished since the last round (success deletes the row, failure stores its error and next
+   * attempt) and takes up to `slots` due jobs (their lease and attempt). With synchronous =
+   * FULL each commit waits for the disk, so a transaction per take and per completion held the
+   * runner at one disk sync per half job. A job that finished but whose outcome is not yet
+   * written keeps its lease; if the process dies first, the job runs again when the lease runs
+   * out, which at-least-once delivery allows and idempotent jobs absorb.
+   */
+  const exchange = async (runner: string, outcomes: Outcome[], slots: number): Promise<JobsTable[]> => {
     const at = now();
     return db.kysely.transaction().execute(async (trx) => {
-      const row = await trx
+      const succeeded = outcomes.filter((o) => o.error === undefined).map((o) => o.id);
+      if (succeeded.length) await trx.deleteFrom('local_jobs').where('id', 'in', succeeded).where('locked_by', '=', runner).execute();
+      for (const o of outcomes) {
+        if (o.error === undefined) continue;
+        await trx
+          .updateTable('local_jobs')
+          .set({ last_error: o.error, run_at: at + backoffMs(o.attempts), locked_by: null, locked_until: null })
+          .where('id', '=', o.id)
+          .where('locked_by', '=', runner)
+          .execute();
+      }
+      if (slots === 0) return [];
+      const rows = await trx
         .selectFrom('local_jobs')
         .selectAll()
         .where('run_at', '<=', at)
@@ -74,33 +101,92 @@ export function createSqliteQueue(db: Db, registry: JobRegistry, now: () => numb
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', at)]))
         .orderBy('run_at')
         .orderBy('id')
-        .limit(1)
-        .executeTakeFirst();
-      if (!row) return undefined;
-      const taken = { locked_by: runner, locked_until: at + LEASE_MS, attempts: row.attempts + 1 };
-      await trx.updateTable('local_jobs').set(taken).where('id', '=', row.id).execute();
-      return { ...row, ...taken };
+        .limit(slots)
+        .execute();
+      if (rows.length === 0) return [];
+      const lease = { locked_by: runner, locked_until: at + LEASE_MS };
+      await trx
+        .updateTable('local_jobs')
+        .set((eb) => ({ ...lease, attempts: eb('attempts', '+', 1) }))
+        .where('id', 'in', rows.map((r) => r.id))
+        .execute();
+      return rows.map((row) => ({ ...row, ...lease, attempts: row.attempts + 1 }));
     });
   };
 
-  const execute = async (row: JobsTable, runner: string, ctx: JobContext, onError: (error: unknown) => void) => {
+  /** Runs one taken job's handler; its outcome is written by the next exchange. */
+  const execute = async (row: JobsTable, ctx: JobContext): Promise<Outcome> => {
     const definition = registry.get(row.name);
-    const renew = setInterval(() => {
-      void db.kysely.updateTable('local_jobs').set({ locked_until: now() + LEASE_MS }).where('id', '=', row.id).where('locked_by', '=', runner).execute().catch(onError);
-    }, LEASE_MS / 3);
     try {
       if (!definition) throw new Error(`no job named ${row.name} in this version`);
       await definition.run(definition.payload.parse(JSON.parse(row.payload)), ctx);
-      await db.kysely.deleteFrom('local_jobs').where('id', '=', row.id).where('locked_by', '=', runner).execute();
+      return { id: row.id, attempts: row.attempts };
     } catch (error) {
-      await db.kysely
-        .updateTable('local_jobs')
-        .set({ last_error: errorText(error), run_at: now() + backoffMs(row.attempts), locked_by: null, locked_until: null })
-        .where('id', '=', row.id)
-        .where('locked_by', '=', runner)
-        .execute();
+      return { id: row.id, attempts: row.attempts, error: errorText(error) };
+    }
+  };
+
+  /**
+   * One runner per worker: rounds of exchange, with up to `concurrency` handlers running at
+   * once. Leases of the running and of the finished-but-unwritten jobs are renewed together.
+   */
+  const runWorker = async (ctx: JobContext, concurrency: number, signal: AbortSignal, onError: (error: unknown) => void) => {
+    const runner = `local-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const held = new Set<number>();
+    let outcomes: Outcome[] = [];
+    let running = 0;
+    let wake: (() => void) | undefined;
+    const nudge = () => wake?.();
+    wakers.add(nudge);
+    signal.addEventListener('abort', nudge);
+    const renew = setInterval(() => {
+      if (held.size === 0) return;
+      void db.kysely.updateTable('local_jobs').set({ locked_until: now() + LEASE_MS }).where('id', 'in', [...held]).where('locked_by', '=', runner).execute().catch(onError);
+    }, LEASE_MS / 3);
+    try {
+      while (!signal.aborted || running > 0 || outcomes.length > 0) {
+        const slots = signal.aborted ? 0 : concurrency - running;
+        const written = outcomes;
+        outcomes = [];
+        let taken: JobsTable[] = [];
+        let failed = false;
+        try {
+          taken = await exchange(runner, written, slots);
+          for (const o of written) held.delete(o.id);
+        } catch (error) {
+          onError(error);
+          failed = true;
+          outcomes = written.concat(outcomes);
+        }
+        for (const row of taken) {
+          held.add(row.id);
+          running += 1;
+          void execute(row, ctx).then((outcome) => {
+            running -= 1;
+            outcomes.push(outcome);
+            nudge();
+          });
+        }
+        if (signal.aborted && running === 0 && outcomes.length === 0) break;
+        // Wait for a finished job, an enqueue or the next poll; a job that finished while the
+        // exchange ran is written at once (after a failed write, at the next poll).
+        if (outcomes.length === 0 || failed) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(() => wake?.(), POLL_MS);
+            wake = () => {
+              clearTimeout(timer);
+              wake = undefined;
+              resolve();
+            };
+          });
+        }
+        // Lets the handlers that finish in the same turn join this round's write.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     } finally {
       clearInterval(renew);
+      wakers.delete(nudge);
+      signal.removeEventListener('abort', nudge);
     }
   };
 
@@ -131,38 +217,12 @@ export function createSqliteQueue(db: Db, registry: JobRegistry, now: () => numb
       const stopping = new AbortController();
       const onError = options.onError ?? (() => undefined);
       const ctx: JobContext = { ...base, enqueue, signal: stopping.signal };
-      const loops: Promise<void>[] = [];
-      for (let i = 0; i < (options.concurrency ?? 1); i += 1) {
-        const runner = `local-${process.pid}-${randomBytes(4).toString('hex')}`;
-        loops.push((async () => {
-          while (!stopping.signal.aborted) {
-            const row = await take(runner).catch((error) => {
-              onError(error);
-              return undefined;
-            });
-            if (row) {
-              await execute(row, runner, ctx, onError).catch(onError);
-              continue;
-            }
-            await new Promise<void>((resolve) => {
-              const done = () => {
-                clearTimeout(timer);
-                wakers.delete(done);
-                stopping.signal.removeEventListener('abort', done);
-                resolve();
-              };
-              const timer = setTimeout(done, POLL_MS);
-              wakers.add(done);
-              stopping.signal.addEventListener('abort', done);
-            });
-          }
-        })());
-      }
+      const loop = runWorker(ctx, options.concurrency ?? 1, stopping.signal, onError);
       const stopCron = startCron(registry, enqueue, now, onError);
       return async () => {
         stopCron();
         stopping.abort();
-        await Promise.all(loops);
+        await loop;
       };
     },
 
