@@ -25,7 +25,7 @@ import type { ImportSummary } from '../src/import/import.types.js';
 import { formatMessage, generateMessages, writeGeneratedMbox } from '../src/import/mail/test-mbox.js';
 import { QUICK, record } from './report.js';
 
-const COUNT = Number(process.env.BENCH_MESSAGES ?? (QUICK ? 20_000 : 100_000));
+const COUNT = Number(process.env.BENCH_MESSAGES ?? (QUICK ? 10_000 : 100_000));
 const ATTACHMENT_BYTES = Number(process.env.BENCH_ATTACHMENT_KB ?? 0) * 1024;
 const WORKERS = process.env.BENCH_WORKERS;
 const POSTGRES = isPostgresUrl(process.env.DATABASE_URL) ? process.env.DATABASE_URL : undefined;

@@ -3,7 +3,7 @@
  * webhooks.deliver, a real job (claim the delivery, POST it signed to a loopback receiver,
  * record the attempt). One worker with 4 jobs at a time, in this process. SQLite: a file in
  * a temporary folder. PostgreSQL: a fresh database on DATABASE_URL's server (skipped without).
- * BENCH_JOBS sets the number of jobs (default 5,000; --quick 500).
+ * BENCH_JOBS sets the number of jobs (default 5,000; --quick 200).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -21,7 +21,7 @@ import { deliverWebhookJob } from '../src/webhooks/webhooks.jobs.js';
 import { createWebhook, emitEvents } from '../src/webhooks/webhooks.service.js';
 import { QUICK, record } from './report.js';
 
-const N = Number(process.env.BENCH_JOBS ?? (QUICK ? 500 : 5000));
+const N = Number(process.env.BENCH_JOBS ?? (QUICK ? 200 : 5000));
 const CONCURRENCY = 4;
 const noopJob = defineJob({ name: 'bench.noop', payload: z.object({ n: z.number() }), maxAttempts: 1, run: async () => undefined });
 

@@ -3,7 +3,7 @@
  * (smtp-server), beside the server's own acceptance rate measured in the same run: nodemailer
  * SMTP connections blasting the same number of prebuilt messages with no database at all.
  * Targets: at least 1,000 sends/s, and at least half the server's rate. SQLite in a file (the
- * embedded engine); BENCH_RECIPIENTS to change the size (default 20,000; --quick 3,000).
+ * embedded engine); BENCH_RECIPIENTS to change the size (default 20,000; --quick 1,000).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { startSmtpSink } from '../src/newsletter/test-smtp-sink.js';
 import { createWorkspace, updateWorkspaceSettings } from '../src/workspaces/workspaces.service.js';
 import { QUICK, record } from './report.js';
 
-const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? (QUICK ? 3_000 : 20_000));
+const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? (QUICK ? 1_000 : 20_000));
 const CONCURRENCY = 8;
 const T0 = Date.parse('2025-03-03T08:00:00Z');
 const ISSUE = `---

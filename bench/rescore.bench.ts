@@ -21,7 +21,7 @@ import { resolveWorkspace } from '../src/workspaces/workspaces.service.js';
 import { startEmbeddedPostgres } from '../test/embedded-postgres.js';
 import { QUICK, record } from './report.js';
 
-const CONTACTS = Number(process.env.BENCH_CONTACTS ?? (QUICK ? 5_000 : 100_000));
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? (QUICK ? 1_000 : 100_000));
 const SEED = Number(process.env.BENCH_SEED ?? 7);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
 const CACHE = process.env.BENCH_CACHE ?? join(tmpdir(), 'rapport-bench');

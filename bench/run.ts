@@ -34,14 +34,17 @@ const scratch = mkdtempSync(join(tmpdir(), 'rapport-bench-run-'));
 const resultsFile = join(scratch, 'figures.jsonl');
 const started = Date.now();
 const failed: string[] = [];
+const durations: string[] = [];
 for (const file of files) {
   const name = file.replace(/\.bench\.ts$/, '');
   console.log(`\n== ${name} ==`);
+  const began = Date.now();
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, file)], {
     stdio: 'inherit',
     env: { ...process.env, BENCH_RESULTS: resultsFile, ...(quick ? { BENCH_QUICK: '1' } : {}) },
   });
   if (result.status !== 0) failed.push(name);
+  durations.push(`${name} ${Math.round((Date.now() - began) / 1000)} s`);
 }
 if (files.length === 0) console.log('no benchmark matches', filters.join(' '));
 
@@ -75,6 +78,7 @@ if (rows.length) {
     path,
     `${JSON.stringify({ date: new Date().toISOString(), quick, node: process.version, cpus: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), failed, load_average: loadavg().map((l) => Number(l.toFixed(2))), duration_s: Math.round((Date.now() - started) / 1000), figures }, null, 2)}\n`,
   );
+  console.log(`time per benchmark: ${durations.join(', ')}`);
   console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores; written to ${path}`);
 }
 if (failed.length) console.log(`failed: ${failed.join(', ')}`);

@@ -3,7 +3,7 @@
  * messages are written into a throwaway Dovecot's Maildir (src/mail/test-dovecot.ts), then one
  * `syncAccounts` into a fresh SQLite file is timed: Dovecot indexing the new mail, the header
  * pass, the downloads and the import pipeline, all on this machine.
- * BENCH_MESSAGES (default 10,000). Needs /usr/sbin/dovecot (apt-get install dovecot-imapd).
+ * BENCH_MESSAGES (default 10,000; --quick 2,000). Needs /usr/sbin/dovecot (apt-get install dovecot-imapd).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,8 +17,9 @@ import { loadMailKey } from '../src/mail/secret-box.js';
 import { syncAccounts } from '../src/mail/sync.service.js';
 import { hasDovecot, startDovecot } from '../src/mail/test-dovecot.js';
 import { createWorkspace } from '../src/workspaces/workspaces.service.js';
+import { QUICK } from './report.js';
 
-const COUNT = Number(process.env.BENCH_MESSAGES ?? 10_000);
+const COUNT = Number(process.env.BENCH_MESSAGES ?? (QUICK ? 2_000 : 10_000));
 
 if (!hasDovecot) {
   console.log('skipped: /usr/sbin/dovecot is not installed (apt-get install dovecot-imapd)');

@@ -17,7 +17,7 @@ import type { Workspace } from '../src/workspaces/workspaces.schema.js';
 import { resolveWorkspace } from '../src/workspaces/workspaces.service.js';
 import { QUICK, record } from './report.js';
 
-const CONTACTS = Number(process.env.BENCH_CONTACTS ?? (QUICK ? 2_000 : 10_000));
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? (QUICK ? 1_000 : 10_000));
 const RUNS = 200;
 const NOW = Date.parse('2025-06-02T09:00:00Z');
 

@@ -13,7 +13,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../web/playwright.config.js';
 import { openContacts, openReports, openWaiting, ROOT, scrollAllRows, startScaleServer, timeFilter } from '../web/e2e/scale.js';
 import { QUICK, record } from './report.js';
 
-const CONTACTS = Number(process.env.RAPPORT_BENCH_CONTACTS ?? (QUICK ? 2_000 : 10_000));
+const CONTACTS = Number(process.env.RAPPORT_BENCH_CONTACTS ?? (QUICK ? 1_000 : 10_000));
 
 const report = join(ROOT, 'web', 'dist', 'bundle-report.json');
 if (!existsSync(report)) throw new Error('web/dist is missing: run `npm run build` first');
