@@ -18,6 +18,8 @@ export type ContactListRow = ContactRow & {
   status: string | null;
   slipping: number | null;
   last_touch_at: number | null;
+  /** Every address, primary first, then by name, one per line. */
+  emails: string | null;
 };
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -44,7 +46,12 @@ export function findContactIdsByEmails(db: Db, workspaceId: string, emails: stri
     .execute();
 }
 
+/** Addresses never hold a line break (header fields are unfolded), so one joins them. */
+const EMAIL_SEPARATOR = '\n';
+
 function contactListQuery(db: Db, workspaceId: string) {
+  // string_agg with ORDER BY: PostgreSQL, and SQLite from 3.44 (better-sqlite3 bundles a later one).
+  const emails = sql<string | null>`(select string_agg(x.email, ${EMAIL_SEPARATOR} order by x.is_primary desc, x.email) from contact_emails x where x.workspace_id = c.workspace_id and x.contact_id = c.id)`;
   return db
     .selectFrom('contacts as c')
     .leftJoin('companies as co', (j) => j.onRef('co.workspace_id', '=', 'c.workspace_id').onRef('co.id', '=', 'c.company_id'))
@@ -60,12 +67,30 @@ function contactListQuery(db: Db, workspaceId: string) {
       'h.status as status',
       'h.slipping as slipping',
       'h.last_touch_at as last_touch_at',
+      emails.as('emails'),
     ])
     .where('c.workspace_id', '=', workspaceId);
 }
 
+/** The addresses of a listed row, primary first. */
+export function emailsOfRow(row: ContactListRow): string[] {
+  return row.emails === null ? [] : row.emails.split(EMAIL_SEPARATOR);
+}
+
 export function findContactRowById(db: Db, workspaceId: string, id: string): Promise<ContactListRow | undefined> {
   return contactListQuery(db, workspaceId).where('c.id', '=', id).executeTakeFirst() as Promise<ContactListRow | undefined>;
+}
+
+/**
+ * The contact named by an id or any of its addresses (lower case), with its first address
+ * (the primary one, else the first by name): one indexed read.
+ */
+export function findContactRef(db: Db, workspaceId: string, ref: { id: string } | { email: string }): Promise<{ id: string; email: string | null } | undefined> {
+  const first = sql<string | null>`(select x.email from contact_emails x where x.workspace_id = c.workspace_id and x.contact_id = c.id order by x.is_primary desc, x.email limit 1)`;
+  let q = db.selectFrom('contacts as c').select(['c.id', first.as('email')]).where('c.workspace_id', '=', workspaceId);
+  if ('id' in ref) q = q.where('c.id', '=', ref.id);
+  else q = q.where('c.id', '=', (eb) => eb.selectFrom('contact_emails as a').select('a.contact_id').where('a.workspace_id', '=', workspaceId).where('a.email', '=', ref.email));
+  return q.executeTakeFirst();
 }
 
 export function listContactEmails(db: Db, workspaceId: string, contactIds: string[]) {
