@@ -13,11 +13,13 @@ import { parseOrThrow } from '../shared/validate.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import {
   findContactIdsByEmails,
+  findContactRef,
   findContactRowById,
+  findContactSortKey,
   findOrCreateCompanyId,
   insertContactEmails,
   insertContactRow,
-  listContactEmails,
+  emailsOfRow,
   listContactRows,
   setPrimaryEmail,
   updateContactRow,
@@ -77,17 +79,19 @@ export function nameFromEmail(email: string): string {
   return words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
 }
 
-async function presentContacts(db: Db, ws: Workspace, rows: ContactListRow[], now: number): Promise<Contact[]> {
-  const emails = new Map<string, string[]>();
-  for (let i = 0; i < rows.length; i += 500) {
-    const ids = rows.slice(i, i + 500).map((r) => r.id);
-    for (const e of await listContactEmails(db, ws.id, ids)) {
-      const list = emails.get(e.contact_id) ?? [];
-      list.push(e.email);
-      emails.set(e.contact_id, list);
-    }
-  }
-  return rows.map((r) => contactRowToContact(r, emails.get(r.id) ?? [], ws.settings.honeymoon_days, now));
+function presentContacts(ws: Workspace, rows: ContactListRow[], now: number): Contact[] {
+  return rows.map((r) => contactRowToContact(r, emailsOfRow(r), ws.settings.honeymoon_days, now));
+}
+
+/**
+ * The contact named by an id or any of its addresses, with its primary address.
+ * @throws not_found
+ */
+export async function resolveContactRef(db: Db, ws: Workspace, ref: string): Promise<{ id: string; email: string | null }> {
+  const key = ref.trim();
+  const found = await findContactRef(db, ws.id, key.includes('@') ? { email: key.toLowerCase() } : { id: key });
+  if (!found) throw new NotFoundError('contact', key);
+  return found;
 }
 
 /**
@@ -95,15 +99,7 @@ async function presentContacts(db: Db, ws: Workspace, rows: ContactListRow[], no
  * @throws not_found
  */
 export async function resolveContactId(db: Db, ws: Workspace, ref: string): Promise<string> {
-  const key = ref.trim();
-  if (key.includes('@')) {
-    const [found] = await findContactIdsByEmails(db, ws.id, [key.toLowerCase()]);
-    if (found) return found.contact_id;
-  } else {
-    const row = await db.selectFrom('contacts').select('id').where('workspace_id', '=', ws.id).where('id', '=', key).executeTakeFirst();
-    if (row) return row.id;
-  }
-  throw new NotFoundError('contact', key);
+  return (await resolveContactRef(db, ws, ref)).id;
 }
 
 /**
@@ -114,7 +110,7 @@ export async function findContactOrThrow(db: Db, ws: Workspace, ref: string, now
   const id = await resolveContactId(db, ws, ref);
   const row = await findContactRowById(db, ws.id, id);
   if (!row) throw new NotFoundError('contact', ref);
-  const [contact] = await presentContacts(db, ws, [row], now);
+  const [contact] = presentContacts(ws, [row], now);
   return contact!;
 }
 
@@ -214,7 +210,7 @@ function stageClock(ws: Workspace, now: number) {
 /** Contacts filtered and sorted (SPEC §8.1 `contacts`). */
 export async function listContacts(db: Db, ws: Workspace, query: ContactListQuery, now: number): Promise<Contact[]> {
   const rows = await listContactRows(db, ws.id, query, stageClock(ws, now));
-  return presentContacts(db, ws, rows, now);
+  return presentContacts(ws, rows, now);
 }
 
 /**
@@ -229,13 +225,14 @@ export async function listContactsPage(
   page: { limit: number; afterId?: string },
   now: number,
 ): Promise<{ items: Contact[]; hasMore: boolean }> {
-  let after: ContactListRow | undefined;
+  const clock = stageClock(ws, now);
+  let afterKey: unknown[] | undefined;
   if (page.afterId) {
-    after = await findContactRowById(db, ws.id, page.afterId);
-    if (!after) throw new ValidationError('cursor: the contact it points at is gone; start again without a cursor', [{ where: 'query.cursor', reason: 'stale' }]);
+    afterKey = await findContactSortKey(db, ws.id, query.sort ?? 'name', clock, page.afterId);
+    if (!afterKey) throw new ValidationError('cursor: the contact it points at is gone; start again without a cursor', [{ where: 'query.cursor', reason: 'stale' }]);
   }
-  const rows = await listContactRows(db, ws.id, query, stageClock(ws, now), { after, limit: page.limit + 1 });
-  const items = await presentContacts(db, ws, rows.slice(0, page.limit), now);
+  const rows = await listContactRows(db, ws.id, query, clock, { afterKey, limit: page.limit + 1 });
+  const items = presentContacts(ws, rows.slice(0, page.limit), now);
   return { items, hasMore: rows.length > page.limit };
 }
 

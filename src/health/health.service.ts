@@ -5,7 +5,7 @@
  * recomputes a whole workspace in batches of contacts, a handful of queries per batch.
  */
 import type { Kysely } from 'kysely';
-import { resolveContactId } from '../contacts/contacts.service.js';
+import { resolveContactRef } from '../contacts/contacts.service.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
@@ -16,7 +16,7 @@ import type { ContactHealth, OpenWait } from '../metrics/metrics.types.js';
 import { RESPONSIVENESS_WINDOW_DAYS } from '../metrics/responsiveness.js';
 import { toIso } from '../shared/time.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
-import { computeSelected, scoreSelected, toolsFor } from './health.batch.js';
+import { computeSelected, scoreSelected, toolsFor, type Tools } from './health.batch.js';
 import { localDay, walkThreads } from './health.compute.js';
 import {
   countContacts,
@@ -118,6 +118,24 @@ export async function rescoreWorkspace(
   return { contacts: done, seconds: (performance.now() - started) / 1000 };
 }
 
+/**
+ * The business clock and competitor matcher per workspace settings, kept across reads: the
+ * clock caches each day's business window, which a read would otherwise work out again.
+ */
+const toolsBySettings = new Map<string, Tools>();
+
+function cachedToolsFor(ws: Workspace): Tools {
+  const { time_zone, business_hours, competitors } = ws.settings;
+  const key = JSON.stringify([time_zone, business_hours, competitors]);
+  let tools = toolsBySettings.get(key);
+  if (!tools) {
+    if (toolsBySettings.size >= 100) toolsBySettings.clear();
+    tools = toolsFor(ws);
+    toolsBySettings.set(key, tools);
+  }
+  return tools;
+}
+
 async function contactSummaries(db: K, ws: Workspace, ids: string[]) {
   const emails = new Map<string, string>();
   for (const e of await listPrimaryEmails(db, ws.id, ids)) if (!emails.has(e.contact_id)) emails.set(e.contact_id, e.email);
@@ -129,12 +147,11 @@ async function contactSummaries(db: K, ws: Workspace, ids: string[]) {
  * @throws not_found
  */
 export async function getContactHealth(db: K, ws: Workspace, contactRef: string, now: number): Promise<ContactHealth> {
-  const id = await resolveContactId(db, ws, contactRef);
-  const [result] = await computeSelected(db, ws, { ids: [id] }, now, toolsFor(ws));
+  const { id, email } = await resolveContactRef(db, ws, contactRef);
+  const [result] = await computeSelected(db, ws, { ids: [id] }, now, cachedToolsFor(ws));
   if (!result) throw new NotFoundError('contact', contactRef);
-  const emails = await contactSummaries(db, ws, [id]);
   return {
-    contact: { id, name: result.contact.name, email: emails.get(id) ?? null },
+    contact: { id, name: result.contact.name, email },
     score: result.health.score,
     status: result.health.status,
     slipping: result.health.slipping,
