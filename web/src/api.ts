@@ -213,6 +213,8 @@ export const api = {
   createWebhook: (b: WebhookInput) => request<Webhook>('POST', '/webhooks', b),
   deleteWebhook: (id: string) => request<void>('DELETE', `/webhooks/${enc(id)}`),
   reports: () => request<Reports>('GET', '/reports'),
+  /** One part of the report, so each chart draws as soon as its own data is in. */
+  reportPart: <K extends ReportPart>(part: K) => request<Pick<Reports, (typeof REPORT_PARTS)[K]>>('GET', `/reports/${part}`).then((r) => r[REPORT_PARTS[part]]),
   mailAccounts: () => request<MailAccount[]>('GET', '/accounts'),
   addMailAccount: (b: MailAccountInput) => request<MailAccount>('POST', '/accounts', b),
   removeMailAccount: (id: string) => request<MailAccount>('DELETE', `/accounts/${enc(id)}`),
@@ -221,6 +223,10 @@ export const api = {
   sendMessage: (b: SendInput) => request<SentMessage>('POST', '/messages', b),
   thread: (id: string) => request<Thread>('GET', `/threads/${enc(id)}`),
 };
+
+/** The report's parts by their path under /reports, and the field each answers with. */
+export const REPORT_PARTS = { 'statuses-now': 'statuses_now', responsiveness: 'responsiveness', attention: 'attention_ratios', statuses: 'statuses' } as const;
+export type ReportPart = keyof typeof REPORT_PARTS;
 
 /** Downloads of every contact: plain links, the session cookie authenticates them. */
 export const EXPORTS = { vcard: `${API}/exports/contacts.vcf`, csv: `${API}/exports/contacts.csv` };
