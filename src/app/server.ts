@@ -22,6 +22,8 @@ import { registerAuditHook } from '../audit/audit.hook.js';
 import { type CacheBus, registerReadCache } from '../http/read-cache.js';
 import { openPgChannel } from '../db/pg-channel.js';
 import { registerAuth, type Access } from '../http/auth.js';
+import { authLookups } from './auth-lookups.js';
+import { SESSION_TTL_MS } from '../auth/sessions.service.js';
 import { errorHandler, problemOf, sendProblem } from '../http/error-handler.js';
 import { checkUrlInput, registerJsonParser } from '../http/json-body.js';
 import { API_ROUTES } from './api-routes.js';
@@ -133,8 +135,9 @@ export async function buildServer(db: Db, options: ServerOptions = {}): Promise<
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformStaticCSP: (h) => h.replace('upgrade-insecure-requests;', ''), uiConfig: { url: '/api/v1/openapi.json' } as never });
 
-  registerAuth(app, db, {
+  registerAuth(app, authLookups(db.kysely), {
     now,
+    sessionTtlMs: SESSION_TTL_MS,
     secureCookies: !!options.secureCookies,
     tokenRateLimit: options.rateLimits?.token ?? 1200,
     failedAuthLimit: options.rateLimits?.failedAuth ?? 30,

@@ -7,7 +7,7 @@ import { problems, type ApiApp, type RouteDeps } from '../http/routes.js';
 import type { Db } from '../db/database.js';
 import { AcceptInvitationSchema, LoginSchema, SessionInfoSchema, SignupSchema, SwitchWorkspaceSchema, type SessionInfo, type User } from './auth.schema.js';
 import { acceptInvitation } from './members.service.js';
-import { createSession, csrfTokenFor, endAllSessions, endSession, setSessionWorkspace } from './sessions.service.js';
+import { createSession, csrfTokenFor, endAllSessions, endSession, SESSION_TTL_MS, setSessionWorkspace } from './sessions.service.js';
 import { authenticatePassword, listMemberships, signUpFirstOwner } from './users.service.js';
 
 async function sessionInfo(db: Db, user: User, workspaceId: string | null, secret: string | null): Promise<SessionInfo> {
@@ -28,7 +28,7 @@ async function startSession(deps: RouteDeps, request: FastifyRequest, reply: Fas
   const chosen = wanted ? memberships.find((m) => m.slug === wanted || m.workspace_id === wanted) : memberships[0];
   if (wanted && !chosen) throw new NotFoundError('workspace', wanted);
   const { secret } = await createSession(deps.db.kysely, user.id, chosen?.workspace_id ?? null, deps.now(), request.headers['user-agent'] ?? null);
-  setSessionCookies(reply, secret, csrfTokenFor(secret), deps.secureCookies);
+  setSessionCookies(reply, secret, csrfTokenFor(secret), { secure: deps.secureCookies, maxAgeMs: SESSION_TTL_MS });
   return sessionInfo(deps.db, user, chosen?.workspace_id ?? null, secret);
 }
 

@@ -1,5 +1,5 @@
 /** Every query on contacts, their addresses and companies. Row types stay in here. */
-import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { CompaniesTable, ContactsTable } from './contacts.table.js';
 import type { ContactListQuery, ContactSort, Stage } from './contacts.schema.js';
@@ -104,27 +104,63 @@ function stageCondition(eb: ExpressionBuilder<Database & { c: ContactsTable }, '
   }
 }
 
+/** PostgreSQL compares text by the database's collation; keys compare by code point there, as on SQLite. */
+function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** Stages in the order a relationship goes through them (SPEC §5.3, as `stageCondition`). */
+function stageRank(clock: StageClock) {
+  return sql`case when c.lost = 1 then 4 when c.kind = 'personal' then 3 when c.kind = 'prospect' and c.client_since is null then 0
+    when coalesce(c.client_since, c.first_seen_at, c.created_at) > ${clock.now - clock.honeymoonMs} then 1 else 2 end`;
+}
+
+/** A contact's tags lower-cased, sorted and joined by ", " (null without tags), as the web app's column shows them. */
+function tagsText(pg: boolean) {
+  return pg
+    ? sql`(select string_agg(lower(t.value) collate "C", ', ' order by lower(t.value) collate "C") from jsonb_array_elements_text(c.tags::jsonb) as t(value))`
+    : sql`(select group_concat(lower(t.value), ', ' order by lower(t.value)) from json_each(c.tags) as t)`;
+}
+
 /**
- * The sort order as a key, nulls folded into a leading flag so that a plain row comparison
- * pages through it: `keyOf` gives the same key for a row in JS, to start a page after it.
+ * The sort order as a row of SQL expressions, nulls folded into a leading flag and ties
+ * broken by name and id, so that one row comparison with the key of the last row of a page
+ * (`findContactSortKey`) starts the next page.
  */
-function sortKey(sort: ContactSort) {
+function sortKey(db: Db, sort: ContactSort, clock: StageClock): RawBuilder<unknown>[] {
+  const tail = [sql.ref('c.name'), sql.ref('c.id')];
+  const pg = isPostgres(db);
   switch (sort) {
     case 'health':
       // Worst first: the contacts that need attention; unscored contacts last.
-      return {
-        columns: [sql`case when h.score is null then 1 else 0 end`, sql`coalesce(h.score, 0)`, sql.ref('c.name'), sql.ref('c.id')],
-        keyOf: (r: ContactListRow) => [r.score === null ? 1 : 0, r.score ?? 0, r.name, r.id],
-      };
+      return [sql`case when h.score is null then 1 else 0 end`, sql`coalesce(h.score, 0)`, ...tail];
     case 'last-touch':
       // Never touched first, then the longest untouched.
-      return {
-        columns: [sql`case when h.last_touch_at is null then 0 else 1 end`, sql`coalesce(h.last_touch_at, 0)`, sql.ref('c.name'), sql.ref('c.id')],
-        keyOf: (r: ContactListRow) => [r.last_touch_at === null ? 0 : 1, r.last_touch_at ?? 0, r.name, r.id],
-      };
+      return [sql`case when h.last_touch_at is null then 0 else 1 end`, sql`coalesce(h.last_touch_at, 0)`, ...tail];
     case 'name':
-      return { columns: [sql.ref('c.name'), sql.ref('c.id')], keyOf: (r: ContactListRow) => [r.name, r.id] };
+      return tail;
+    case 'company':
+      // Alphabetically, case aside; contacts without a company last.
+      return [sql`case when co.name_key is null then 1 else 0 end`, pg ? sql`coalesce(co.name_key, '') collate "C"` : sql`coalesce(co.name_key, '')`, ...tail];
+    case 'stage':
+      return [stageRank(clock), ...tail];
+    case 'tags': {
+      // Alphabetically by the sorted tags; contacts without tags last.
+      const text = tagsText(pg);
+      return [sql`case when ${text} is null then 1 else 0 end`, sql`coalesce(${text}, '')`, ...tail];
+    }
   }
+}
+
+/** The sort key of one contact (undefined when it is gone): the next page starts after it. */
+export async function findContactSortKey(db: Db, workspaceId: string, sort: ContactSort, clock: StageClock, id: string): Promise<unknown[] | undefined> {
+  const columns = sortKey(db, sort, clock);
+  const row = await contactListQuery(db, workspaceId)
+    .clearSelect()
+    .select(columns.map((column, i) => column.as(`k${i}`)))
+    .where('c.id', '=', id)
+    .executeTakeFirst();
+  return row ? columns.map((_, i) => (row as Record<string, unknown>)[`k${i}`]) : undefined;
 }
 
 /**
@@ -137,15 +173,15 @@ function containsText(column: RawBuilder<unknown>, text: string) {
 }
 
 /**
- * Filtered, sorted contacts. With `after` and `limit`, one page: the rows that sort after
- * `after` (keyset pagination, so a page costs the same at any depth).
+ * Filtered, sorted contacts. With `afterKey` and `limit`, one page: the rows that sort after
+ * that key (keyset pagination, so a page costs the same at any depth).
  */
 export function listContactRows(
   db: Db,
   workspaceId: string,
   query: ContactListQuery,
   clock: StageClock,
-  page: { after?: ContactListRow; limit?: number } = {},
+  page: { afterKey?: unknown[]; limit?: number } = {},
 ): Promise<ContactListRow[]> {
   let q = contactListQuery(db, workspaceId);
   if (query.status) q = q.where('h.status', '=', query.status);
@@ -159,12 +195,9 @@ export function listContactRows(
       eb.or([containsText(sql`lower(c.name)`, text), containsText(sql.ref('e.email'), text), containsText(sql`lower(co.name)`, text)]),
     );
   }
-  const key = sortKey(query.sort ?? 'name');
-  if (page.after) {
-    const after = key.keyOf(page.after);
-    q = q.where(sql<boolean>`(${sql.join(key.columns)}) > (${sql.join(after)})`);
-  }
-  for (const column of key.columns) q = q.orderBy(column);
+  const columns = sortKey(db, query.sort ?? 'name', clock);
+  if (page.afterKey) q = q.where(sql<boolean>`(${sql.join(columns)}) > (${sql.join(page.afterKey)})`);
+  for (const column of columns) q = q.orderBy(column);
   if (page.limit !== undefined) q = q.limit(page.limit);
   return q.execute() as Promise<ContactListRow[]>;
 }

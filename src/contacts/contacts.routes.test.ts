@@ -76,6 +76,42 @@ describe.each(testDialects())('contacts API on %s', (dialect) => {
     expect(scores).toEqual([...scores.filter((s) => s !== null).sort((a, b) => a! - b!), ...scores.filter((s) => s === null)]);
   });
 
+  it('sorts by company, stage and tags with empty ones last and ties by name then id, on every page', async () => {
+    const people = [
+      { name: 'Bo', company: 'beta', tags: ['zeta', 'Alpha'] },
+      { name: 'Al', company: 'Beta', tags: ['alpha', 'zeta'] },
+      { name: 'Al', company: null, tags: [] },
+      { name: 'Cy', company: 'alpha', tags: ['beta'], kind: 'prospect' },
+      { name: 'Al', company: 'Gamma', tags: ['alpha'], kind: 'personal' },
+      { name: 'Di', company: null, tags: ['alpha', 'beta'], client_since: T0 - 400 * DAY_MS },
+      { name: 'Al', company: 'alpha', tags: [] },
+    ] as const;
+    const built: Contact[] = [];
+    for (const p of people) built.push((await buildContact(f.db, f.a, { ...p, tags: [...p.tags] })).contact);
+    await f.app.inject({ method: 'PATCH', url: `/api/v1/contacts/${built[1]!.id}`, headers: bearer(f.tokens.member), payload: { lost: true } });
+    const all = await pageThrough('/api/v1/contacts?limit=2000');
+    const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const tie = (a: Contact, b: Contact) => byText(a.name, b.name) || byText(a.id, b.id);
+    const text = (c: Contact, sort: 'company' | 'tags') => (sort === 'company' ? (c.company ?? '').toLowerCase() : [...c.tags].map((t) => t.toLowerCase()).sort().join(', '));
+    const expected = {
+      company: [...all].sort((a, b) => Number(!a.company) - Number(!b.company) || byText(text(a, 'company'), text(b, 'company')) || tie(a, b)),
+      tags: [...all].sort((a, b) => Number(a.tags.length === 0) - Number(b.tags.length === 0) || byText(text(a, 'tags'), text(b, 'tags')) || tie(a, b)),
+      stage: [...all].sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) || tie(a, b)),
+    };
+    // The seeded contact of the fixture has no company, no tags and is established: the ties are real.
+    expect(expected.company.at(-1)?.company).toBeNull();
+    for (const sort of ['company', 'stage', 'tags'] as const) {
+      const whole = (await f.app.inject({ url: `/api/v1/contacts?limit=2000&sort=${sort}`, headers: bearer(f.tokens.viewer) })).json() as Contact[];
+      expect(whole.map((c) => c.id), sort).toEqual(expected[sort].map((c) => c.id));
+      for (const limit of [1, 2, 3]) {
+        const paged = await pageThrough(`/api/v1/contacts?limit=${limit}&sort=${sort}`);
+        expect(paged.map((c) => c.id), `${sort}, pages of ${limit}`).toEqual(whole.map((c) => c.id));
+      }
+    }
+    const stages = (await pageThrough('/api/v1/contacts?limit=2&sort=stage')).map((c) => c.stage);
+    expect(new Set(stages)).toEqual(new Set(['prospect', 'honeymoon', 'established', 'personal', 'lost']));
+  });
+
   it('refuses a cursor whose contact is gone, and a page larger than 2,000', async () => {
     const { contact } = await buildContact(f.db, f.a, { name: 'Zoe' });
     const first = await f.app.inject({ url: '/api/v1/contacts?limit=1&sort=name', headers: bearer(f.tokens.viewer) });

@@ -70,7 +70,7 @@ export interface Contact {
   version: number;
 }
 
-export const CONTACT_SORTS = ['health', 'name', 'last-touch'] as const;
+export const CONTACT_SORTS = ['health', 'name', 'last-touch', 'company', 'stage', 'tags'] as const;
 /** Largest page of GET /contacts: the web app loads every contact in a few pages and filters in the browser. */
 export const CONTACT_PAGE_MAX = 2000;
 export type ContactSort = (typeof CONTACT_SORTS)[number];

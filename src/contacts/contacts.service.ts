@@ -14,6 +14,7 @@ import type { Workspace } from '../workspaces/workspaces.schema.js';
 import {
   findContactIdsByEmails,
   findContactRowById,
+  findContactSortKey,
   findOrCreateCompanyId,
   insertContactEmails,
   insertContactRow,
@@ -229,12 +230,13 @@ export async function listContactsPage(
   page: { limit: number; afterId?: string },
   now: number,
 ): Promise<{ items: Contact[]; hasMore: boolean }> {
-  let after: ContactListRow | undefined;
+  const clock = stageClock(ws, now);
+  let afterKey: unknown[] | undefined;
   if (page.afterId) {
-    after = await findContactRowById(db, ws.id, page.afterId);
-    if (!after) throw new ValidationError('cursor: the contact it points at is gone; start again without a cursor', [{ where: 'query.cursor', reason: 'stale' }]);
+    afterKey = await findContactSortKey(db, ws.id, query.sort ?? 'name', clock, page.afterId);
+    if (!afterKey) throw new ValidationError('cursor: the contact it points at is gone; start again without a cursor', [{ where: 'query.cursor', reason: 'stale' }]);
   }
-  const rows = await listContactRows(db, ws.id, query, stageClock(ws, now), { after, limit: page.limit + 1 });
+  const rows = await listContactRows(db, ws.id, query, clock, { afterKey, limit: page.limit + 1 });
   const items = await presentContacts(db, ws, rows.slice(0, page.limit), now);
   return { items, hasMore: rows.length > page.limit };
 }

@@ -8,17 +8,50 @@
 import type {} from '@fastify/cookie';
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../db/database.js';
-import { findMembership } from '../auth/auth.repo.js';
-import { csrfTokenFor, isCsrfTokenValid, resolveSession, SESSION_TTL_MS } from '../auth/sessions.service.js';
-import { hasRole, isRole } from '../auth/roles.js';
-import { verifyToken } from '../auth/tokens.service.js';
-import { userRowToUser } from '../auth/users.service.js';
-import type { User } from '../auth/auth.schema.js';
 import { AppError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.js';
-import { findWorkspaceRowById, findWorkspaceRowBySlug } from '../workspaces/workspaces.repo.js';
-import { workspaceRowToWorkspace } from '../workspaces/workspaces.service.js';
-import type { Role, Workspace } from '../workspaces/workspaces.schema.js';
+
+/**
+ * The identity types a caller carries. This plumbing knows no domain: the composition root
+ * fills them in by declaration merging (src/app/caller-types.ts) with the domains' User,
+ * Workspace and Role, as Fastify's own request type is extended.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging.
+export interface CallerTypes {}
+type User = CallerTypes extends { user: infer T } ? T : { id: string; email: string };
+type Workspace = CallerTypes extends { workspace: infer T } ? T : { id: string };
+type Role = CallerTypes extends { role: infer T } ? T : string;
+
+/** A valid API token: the workspace it is scoped to and the role it acts with. */
+export interface TokenIdentity {
+  workspace: Workspace;
+  role: Role;
+  tokenId: string;
+  createdBy: string | null;
+}
+
+/** A live session: its user, and the secret the client holds after this request (a new one when it rotated). */
+export interface SessionIdentity {
+  user: User;
+  userId: string;
+  sessionId: string;
+  /** The workspace the user chose last, if any. */
+  workspaceId: string | null;
+  secret: string;
+  rotated: boolean;
+}
+
+/** What the hook asks the domains, passed in by the composition root. */
+export interface AuthLookups {
+  /** The token's identity; null when it is unknown or revoked. */
+  findToken(token: string, now: number): Promise<TokenIdentity | null>;
+  /** The session of a cookie secret; null when it ended. May rotate the secret. */
+  findSession(secret: string, now: number): Promise<SessionIdentity | null>;
+  /** The workspace named by slug or id and the user's role there; null when the user is not a member. */
+  findWorkspaceRole(userId: string, ref: string): Promise<{ workspace: Workspace; role: Role } | null>;
+  hasRole(actual: Role, required: Role): boolean;
+  csrfTokenFor(secret: string): string;
+  isCsrfTokenValid(secret: string, sent: string | undefined): boolean;
+}
 
 /** public: anyone; session: a signed-in browser; any: any credential; a role: at least that role in the workspace. */
 export type Access = 'public' | 'session' | 'any' | Role;
@@ -59,6 +92,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface AuthOptions {
   now: () => number;
+  /** How long a session cookie lives. */
+  sessionTtlMs: number;
   secureCookies: boolean;
   /** Per token per minute. */
   tokenRateLimit: number;
@@ -73,8 +108,8 @@ export function callerOf(request: FastifyRequest): WorkspaceCaller {
   return caller as WorkspaceCaller;
 }
 
-export function setSessionCookies(reply: FastifyReply, secret: string, csrf: string, secure: boolean) {
-  const base = { path: '/', sameSite: 'lax' as const, secure, maxAge: SESSION_TTL_MS / 1000 };
+export function setSessionCookies(reply: FastifyReply, secret: string, csrf: string, cookie: { secure: boolean; maxAgeMs: number }) {
+  const base = { path: '/', sameSite: 'lax' as const, secure: cookie.secure, maxAge: cookie.maxAgeMs / 1000 };
   reply.setCookie(SESSION_COOKIE, secret, { ...base, httpOnly: true });
   // Readable by the web app, which copies it into the X-CSRF-Token header (double submit).
   reply.setCookie(CSRF_COOKIE, csrf, { ...base, httpOnly: false });
@@ -85,14 +120,6 @@ export function clearSessionCookies(reply: FastifyReply) {
   reply.clearCookie(CSRF_COOKIE, { path: '/' });
 }
 
-async function sessionWorkspace(db: Db, userId: string, wanted: string | null): Promise<{ workspace: Workspace; role: Role } | null> {
-  if (!wanted) return null;
-  const row = (await findWorkspaceRowBySlug(db.kysely, wanted)) ?? (await findWorkspaceRowById(db.kysely, wanted));
-  const membership = row ? await findMembership(db.kysely, row.id, userId) : undefined;
-  if (!row || !membership || !isRole(membership.role)) throw new NotFoundError('workspace', wanted);
-  return { workspace: workspaceRowToWorkspace(row), role: membership.role };
-}
-
 /**
  * Verified tokens, kept for TOKEN_CACHE_MS so that a read costs no token query. Any
  * successful write through this process empties it (a revocation, a settings change and a
@@ -100,12 +127,12 @@ async function sessionWorkspace(db: Db, userId: string, wanted: string | null): 
  */
 const TOKEN_CACHE_MS = 2000;
 
-export function registerAuth(app: FastifyInstance, db: Db, options: AuthOptions) {
-  const tokenCache = new Map<string, { found: NonNullable<Awaited<ReturnType<typeof verifyToken>>>; expires: number }>();
+export function registerAuth(app: FastifyInstance, lookups: AuthLookups, options: AuthOptions) {
+  const tokenCache = new Map<string, { found: TokenIdentity; expires: number }>();
   async function verifyCached(token: string) {
     const hit = tokenCache.get(token);
     if (hit && hit.expires > Date.now()) return hit.found;
-    const found = await verifyToken(db.kysely, token, options.now());
+    const found = await lookups.findToken(token, options.now());
     if (found) {
       if (tokenCache.size > 1000) tokenCache.clear();
       tokenCache.set(token, { found, expires: Date.now() + TOKEN_CACHE_MS });
@@ -147,31 +174,33 @@ export function registerAuth(app: FastifyInstance, db: Db, options: AuthOptions)
     } else {
       const secret = request.cookies[SESSION_COOKIE];
       if (!secret) throw new UnauthorizedError();
-      const resolved = await resolveSession(db.kysely, secret, now);
+      const resolved = await lookups.findSession(secret, now);
       if (!resolved) return refuse(request, new UnauthorizedError('the session has ended: sign in again'));
-      if (resolved.rotated) setSessionCookies(reply, resolved.secret, csrfTokenFor(resolved.secret), options.secureCookies);
+      if (resolved.rotated) setSessionCookies(reply, resolved.secret, lookups.csrfTokenFor(resolved.secret), { secure: options.secureCookies, maxAgeMs: options.sessionTtlMs });
       const header = request.headers[WORKSPACE_HEADER];
-      const chosen = await sessionWorkspace(db, resolved.user.id, (typeof header === 'string' && header) || resolved.session.workspace_id);
+      const wanted = (typeof header === 'string' && header) || resolved.workspaceId;
+      const chosen = wanted ? await lookups.findWorkspaceRole(resolved.userId, wanted) : null;
+      if (wanted && !chosen) throw new NotFoundError('workspace', wanted);
       request.caller = {
         via: 'session',
-        user: userRowToUser(resolved.user),
+        user: resolved.user,
         workspace: chosen?.workspace ?? null,
         role: chosen?.role ?? null,
         tokenId: null,
-        actorUserId: resolved.user.id,
-        sessionId: resolved.session.id,
+        actorUserId: resolved.userId,
+        sessionId: resolved.sessionId,
         sessionSecret: resolved.secret,
       };
       const sent = request.headers[CSRF_HEADER];
-      if (!SAFE_METHODS.has(request.method) && !isCsrfTokenValid(secret!, typeof sent === 'string' ? sent : undefined)) {
+      if (!SAFE_METHODS.has(request.method) && !lookups.isCsrfTokenValid(secret, typeof sent === 'string' ? sent : undefined)) {
         throw new ForbiddenError('missing or wrong CSRF token: send the csrf_token of GET /api/v1/auth/session in X-CSRF-Token');
       }
     }
-    checkAccess(request.caller, access);
+    checkAccess(request.caller, access, lookups.hasRole);
   });
 }
 
-function checkAccess(caller: Caller, access: Exclude<Access, 'public'>) {
+function checkAccess(caller: Caller, access: Exclude<Access, 'public'>, hasRole: AuthLookups['hasRole']) {
   if (access === 'any') return;
   if (access === 'session') {
     if (caller.via !== 'session') throw new ForbiddenError('this needs a signed-in user, not an API token');

@@ -49,7 +49,7 @@ export function registerFoundationCommands(program: Command): void {
     .description('list contacts, worst health first with --sort health')
     .addOption(new Option('--status <status>', 'thriving, steady, cooling or at_risk').choices(STATUSES))
     .addOption(new Option('--stage <stage>', 'prospect, honeymoon, established, personal or lost').choices(STAGES))
-    .addOption(new Option('--sort <order>', 'health, name or last-touch').choices(CONTACT_SORTS).default('name'))
+    .addOption(new Option('--sort <order>', 'health, name, last-touch, company, stage or tags').choices(CONTACT_SORTS).default('name'))
     .option('--tag <tag>', 'only contacts with this tag')
     .option('--search <text>', 'name, address or company contains')
     .option('--limit <n>', 'at most this many', intOption('--limit'))
