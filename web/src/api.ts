@@ -151,10 +151,12 @@ export async function listWithTotal<T>(path: string): Promise<{ items: T[]; tota
 
 const enc = encodeURIComponent;
 
+/** Whether a session is likely (its readable CSRF cookie lives exactly as long): asking without one answers 401. */
+export const hasSession = () => readCookie(CSRF_COOKIE) !== undefined;
+
 export const api = {
-  // The CSRF cookie (readable, unlike the session cookie) lives exactly as long as a session:
-  // without it the answer would be a 401, which the browser logs as an error.
-  session: () => (readCookie(CSRF_COOKIE) ? request<Session>('GET', '/auth/session') : Promise.reject(new ApiError(401, 'Unauthorized', 'not signed in', {}))),
+  // Without a session the answer would be a 401, which the browser logs as an error.
+  session: () => (hasSession() ? request<Session>('GET', '/auth/session') : Promise.reject(new ApiError(401, 'Unauthorized', 'not signed in', {}))),
   signUp: (b: z.input<typeof SignupSchema>) => request<Session>('POST', '/auth/signup', b),
   signIn: (b: { email: string; password: string }) => request<Session>('POST', '/auth/login', b),
   signOut: () => request<void>('POST', '/auth/logout'),
