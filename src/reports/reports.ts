@@ -22,8 +22,35 @@ export function weeksBetween(from: number, to: number, zone: string): string[] {
   }
 }
 
+/**
+ * The answered waits of SPEC §4.1 from messages ordered by thread, time and id: the same
+ * start and reply as walking each thread (metrics/waits.ts) gives, without the senders and
+ * nudges a report does not use, in one pass. In a thread an inbound message that is not a
+ * closer starts a wait when none is pending; the next outbound message answers it.
+ */
+export function repliedWaits(rows: readonly { thread_id: string; direction: string; occurred_at: number; is_closer: number }[]): RepliedWait[] {
+  const waits: RepliedWait[] = [];
+  let thread: string | null = null;
+  let start: number | null = null;
+  for (const r of rows) {
+    if (r.thread_id !== thread) {
+      thread = r.thread_id;
+      start = null;
+    }
+    if (r.direction === 'in') {
+      if (start === null && r.is_closer !== 1) start = r.occurred_at;
+    } else if (start !== null) {
+      waits.push({ start, repliedAt: r.occurred_at });
+      start = null;
+    }
+  }
+  return waits;
+}
+
+export type RepliedWait = Pick<Wait, 'start' | 'repliedAt'>;
+
 /** Median reply time of the waits answered in each week, in wall and business seconds. */
-export function weeklyResponsiveness(waits: readonly Wait[], weeks: readonly string[], zone: string, clock: BusinessClock): Reports['responsiveness'] {
+export function weeklyResponsiveness(waits: readonly RepliedWait[], weeks: readonly string[], zone: string, clock: BusinessClock): Reports['responsiveness'] {
   // The instants where each week begins, and the end of the last: a reply falls in a week by
   // comparing numbers, where a calendar per reply cost seconds across a large workspace.
   const bounds = weeks.map((w) => DateTime.fromISO(w, { zone }).toMillis());

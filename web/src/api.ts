@@ -151,10 +151,12 @@ export async function listWithTotal<T>(path: string): Promise<{ items: T[]; tota
 
 const enc = encodeURIComponent;
 
+/** Whether a session is likely (its readable CSRF cookie lives exactly as long): asking without one answers 401. */
+export const hasSession = () => readCookie(CSRF_COOKIE) !== undefined;
+
 export const api = {
-  // The CSRF cookie (readable, unlike the session cookie) lives exactly as long as a session:
-  // without it the answer would be a 401, which the browser logs as an error.
-  session: () => (readCookie(CSRF_COOKIE) ? request<Session>('GET', '/auth/session') : Promise.reject(new ApiError(401, 'Unauthorized', 'not signed in', {}))),
+  // Without a session the answer would be a 401, which the browser logs as an error.
+  session: () => (hasSession() ? request<Session>('GET', '/auth/session') : Promise.reject(new ApiError(401, 'Unauthorized', 'not signed in', {}))),
   signUp: (b: z.input<typeof SignupSchema>) => request<Session>('POST', '/auth/signup', b),
   signIn: (b: { email: string; password: string }) => request<Session>('POST', '/auth/login', b),
   signOut: () => request<void>('POST', '/auth/logout'),
@@ -213,6 +215,8 @@ export const api = {
   createWebhook: (b: WebhookInput) => request<Webhook>('POST', '/webhooks', b),
   deleteWebhook: (id: string) => request<void>('DELETE', `/webhooks/${enc(id)}`),
   reports: () => request<Reports>('GET', '/reports'),
+  /** One part of the report, so each chart draws as soon as its own data is in. */
+  reportPart: <K extends ReportPart>(part: K) => request<Pick<Reports, (typeof REPORT_PARTS)[K]>>('GET', `/reports/${part}`).then((r) => r[REPORT_PARTS[part]]),
   mailAccounts: () => request<MailAccount[]>('GET', '/accounts'),
   addMailAccount: (b: MailAccountInput) => request<MailAccount>('POST', '/accounts', b),
   removeMailAccount: (id: string) => request<MailAccount>('DELETE', `/accounts/${enc(id)}`),
@@ -221,6 +225,10 @@ export const api = {
   sendMessage: (b: SendInput) => request<SentMessage>('POST', '/messages', b),
   thread: (id: string) => request<Thread>('GET', `/threads/${enc(id)}`),
 };
+
+/** The report's parts by their path under /reports, and the field each answers with. */
+export const REPORT_PARTS = { 'statuses-now': 'statuses_now', responsiveness: 'responsiveness', attention: 'attention_ratios', statuses: 'statuses' } as const;
+export type ReportPart = keyof typeof REPORT_PARTS;
 
 /** Downloads of every contact: plain links, the session cookie authenticates them. */
 export const EXPORTS = { vcard: `${API}/exports/contacts.vcf`, csv: `${API}/exports/contacts.csv` };

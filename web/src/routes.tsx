@@ -1,10 +1,12 @@
 /**
  * The pages of SPEC §8.3. Every page is its own lazy chunk, so the first visit loads only the
- * shell (router, data layer, layout) and the page it lands on.
+ * shell (router, data layer, layout) and the page it lands on. A page whose first rows take
+ * a request has that request started by its route, beside its code, not after it.
  */
 import { createBrowserRouter, Navigate } from 'react-router';
 import { AppLayout } from './components/AppLayout';
 import { RouteError } from './components/RouteError';
+import { prefetchContacts } from './contact-pages';
 
 // Shown while the first page's chunk loads; without it React Router warns on every start.
 const booting = <p className="boot" role="status">Loading Rapport…</p>;
@@ -23,7 +25,7 @@ export const router = createBrowserRouter([
       { index: true, element: <Navigate to="/today" replace /> },
       { path: 'today', lazy: page(() => import('./pages/Today')) },
       { path: 'waiting', lazy: page(() => import('./pages/Waiting')) },
-      { path: 'contacts', lazy: page(() => import('./pages/Contacts')) },
+      { path: 'contacts', loader: prefetchContacts, lazy: page(() => import('./pages/Contacts')) },
       { path: 'contacts/:id', lazy: page(() => import('./pages/ContactPage')) },
       { path: 'reports', lazy: page(() => import('./pages/Reports')) },
       { path: 'newsletter', lazy: page(() => import('./pages/Newsletter')) },

@@ -15,6 +15,7 @@ import { migration as rateLimits } from './0017-rate-limits.js';
 import { migration as jobs } from './0014-jobs.js';
 import { migration as newsletterSend } from './0015-newsletter-send.js';
 import { migration as newsletterPublic } from './0016-newsletter-public.js';
+import { migration as webSpeed } from './0020-web-speed.js';
 
 /**
  * Every migration, in order. Names are versions: append new ones, never rename or edit one
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0015-newsletter-send': newsletterSend,
   '0016-newsletter-public': newsletterPublic,
   '0017-rate-limits': rateLimits,
+  '0020-web-speed': webSpeed,
 };

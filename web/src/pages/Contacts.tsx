@@ -1,8 +1,9 @@
 /**
  * Contacts: search, filter by status/stage/tag/owner, sort by any column, export. The first
- * page (in the default order, worst health first) is drawn at once; the rest follows in pages
- * of 2,000 in the background, and filters and sorts apply to what has arrived, so the rows
- * are right once the count stops growing. The table is virtualised, so ten thousand rows
+ * page (in the default order, worst health first, asked for by the route) is drawn at once;
+ * the rest follows in pages of 2,000 in the background, and filters apply to what has
+ * arrived, so the rows are right once the count stops growing. A sort chosen before then
+ * loads again in the server's order for it. The table is virtualised, so ten thousand rows
  * scroll and filter without lag (bench/web.bench.ts measures the load, the filters, the scroll).
  */
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
@@ -11,6 +12,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { CONTACT_PAGE_MAX, STAGES, STATUSES } from '../../../src/contacts/contacts.schema.js';
 import { api, EXPORTS, type Contact } from '../api';
+import { contactPages } from '../contact-pages';
 import { allTags, EMPTY_FILTER, filterContacts, indexContacts, SORT_LABELS, type SortKey, sortContacts } from '../components/contact-filter';
 import { HealthBadge, statusLabel } from '../components/HealthBadge';
 import { ContactForm } from '../components/ContactForm';
@@ -21,36 +23,45 @@ const ROW_HEIGHT = 48;
 /** The table's columns, in order; each header sorts by its column. */
 const COLUMNS: SortKey[] = ['name', 'company', 'health', 'stage', 'last-touch', 'tags'];
 
-/** A first page small enough to draw at once; then the largest pages the server allows. */
-const FIRST_PAGE = 200;
-
-/** Every contact, page after page: the first arrives quickly, the rest load in the background. */
-function useAllContacts() {
-  const pages = useInfiniteQuery({
-    queryKey: ['contacts'],
-    queryFn: ({ pageParam }) => api.contactsPage({ sort: EMPTY_FILTER.sort }, pageParam ? CONTACT_PAGE_MAX : FIRST_PAGE, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next,
-  });
+/**
+ * Every contact, page after page in the server's `sort` order: the first page arrives quickly,
+ * the rest loads in the background. `complete` once every page is in.
+ */
+function useAllContacts(sort: SortKey) {
+  const pages = useInfiniteQuery(contactPages(sort, CONTACT_PAGE_MAX));
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isError } = pages;
   useEffect(() => {
     if (hasNextPage && !isFetchingNextPage && !isError) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, isError, fetchNextPage]);
   const data = useMemo(() => pages.data?.pages.flatMap((p) => p.items), [pages.data]);
-  return { data, isPending: pages.isPending, error: pages.error, isLoadingMore: hasNextPage };
+  return { data, isPending: pages.isPending, error: pages.error, isLoadingMore: hasNextPage, complete: !!pages.data && !hasNextPage };
 }
 
 export default function Contacts() {
-  const contacts = useAllContacts();
-  const members = useQuery({ queryKey: ['members'], queryFn: api.members, retry: false });
   const [f, setF] = useState(EMPTY_FILTER);
+  // The order the rows are loaded in. Sorting once every row is in happens here in the page;
+  // sorting before that asks the server for its order from the first page on, as the rows
+  // that have arrived are not the first ones of another order.
+  const [loadOrder, setLoadOrder] = useState<SortKey>(EMPTY_FILTER.sort);
+  const contacts = useAllContacts(loadOrder);
+  const members = useQuery({ queryKey: ['members'], queryFn: api.members, retry: false });
   const indexed = useMemo(() => indexContacts(contacts.data ?? []), [contacts.data]);
-  const sorted = useMemo(() => sortContacts(indexed, f.sort, f.descending), [indexed, f.sort, f.descending]);
+  // While loading, rows in the server's order for this very sort stay as they came.
+  const asLoaded = !contacts.complete && f.sort === loadOrder && !f.descending;
+  const sorted = useMemo(() => (asLoaded ? indexed : sortContacts(indexed, f.sort, f.descending)), [asLoaded, indexed, f.sort, f.descending]);
   const rows = useMemo(() => filterContacts(sorted, f), [sorted, f]);
   const tags = useMemo(() => allTags(contacts.data ?? []), [contacts.data]);
   const ownerName = useMemo(() => new Map((members.data ?? []).map((m) => [m.user_id, m.name ?? m.email])), [members.data]);
   const set = <K extends keyof typeof f>(k: K) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setF({ ...f, [k]: e.target.value });
-  const sortBy = (sort: SortKey) => setF({ ...f, sort, descending: f.sort === sort ? !f.descending : false });
+  const sortTo = (sort: SortKey, descending: boolean) => {
+    setF({ ...f, sort, descending });
+    if (!contacts.complete) setLoadOrder(sort);
+  };
+  const clear = () => {
+    setF(EMPTY_FILTER);
+    if (!contacts.complete) setLoadOrder(EMPTY_FILTER.sort);
+  };
+  const sortBy = (sort: SortKey) => sortTo(sort, f.sort === sort ? !f.descending : false);
   const ariaSort = (k: SortKey) => (f.sort === k ? (f.descending ? 'descending' : 'ascending') : 'none');
   const total = contacts.data?.length ?? 0;
   const [adding, setAdding] = useState(false);
@@ -101,7 +112,7 @@ export default function Contacts() {
         {/* Labelled by id, not by wrapping: the options' words ("Stage", "Tags") must not name this select. */}
         <span className="filter-field">
           <label htmlFor="contacts-sort">Sort by</label>
-          <select id="contacts-sort" value={f.sort} onChange={(e) => setF({ ...f, sort: e.target.value as SortKey, descending: false })}>
+          <select id="contacts-sort" value={f.sort} onChange={(e) => sortTo(e.target.value as SortKey, false)}>
             <option value="health">Health (needs care first)</option>
             <option value="last-touch">Last touch (oldest first)</option>
             <option value="name">Name</option>
@@ -110,7 +121,7 @@ export default function Contacts() {
             <option value="tags">Tags</option>
           </select>
         </span>
-        {f !== EMPTY_FILTER && <button type="button" className="btn ghost" onClick={() => setF(EMPTY_FILTER)}>Clear</button>}
+        {f !== EMPTY_FILTER && <button type="button" className="btn ghost" onClick={clear}>Clear</button>}
       </search>
       {/* data-filter changes with every committed filter: the scale test times against it. */}
       <p className="muted" role="status" data-testid="contact-count" data-filter={Object.values(f).join('|')}>
@@ -134,7 +145,7 @@ export default function Contacts() {
         {rows.length === 0 && (
           <p className="empty">
             {f.q ? `No contact matches "${f.q}".` : 'No contact matches these filters.'}{' '}
-            <button type="button" className="btn small ghost" onClick={() => setF(EMPTY_FILTER)}>Show every contact</button>
+            <button type="button" className="btn small ghost" onClick={clear}>Show every contact</button>
           </p>
         )}
       </QueryState>
