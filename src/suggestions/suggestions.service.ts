@@ -163,16 +163,20 @@ export async function refreshSuggestions(db: Kysely<Database>, ws: Workspace, no
 /**
  * Brings the stored suggestions up to date for `now`: a whole run on a new day, new settings
  * or knowledge; otherwise only the contacts whose data changed since the last run or whose
- * suggestions' time has come. Returns whether anything was recomputed.
+ * suggestions' time has come. Returns how many contacts were recomputed, and whether all were.
  */
-export async function ensureSuggestionsFresh(db: Kysely<Database>, ws: Workspace, now: number, deps: () => Promise<SuggestionDeps>): Promise<boolean> {
+export async function ensureSuggestionsFresh(
+  db: Kysely<Database>,
+  ws: Workspace,
+  now: number,
+  deps: () => Promise<SuggestionDeps>,
+): Promise<{ recomputed: number; whole: boolean }> {
   const engineNow = now - (now % MINUTE_MS);
   const [run, marks] = await Promise.all([findRun(db, ws.id), readMarks(db, ws.id)]);
   const seen = run?.marks ? readJson<RunMarks | null>(run.marks, null) : null;
   const ranFor = Number(run?.engine_now);
   if (!run || !seen || run.stamp !== epochOf(ws, engineNow, marks).key || engineNow < ranFor) {
-    await refreshSuggestions(db, ws, now, await deps());
-    return true;
+    return { recomputed: (await refreshSuggestions(db, ws, now, await deps())).contacts, whole: true };
   }
   const { changed, rows } = await listChangedContacts(db, ws.id, seen, ranFor, engineNow);
   // An edited contact or a rescore counts only when what the engine reads of the row changed.
@@ -183,10 +187,10 @@ export async function ensureSuggestionsFresh(db: Kysely<Database>, ws: Workspace
   }
   if (changed.size === 0) {
     if (engineNow !== ranFor) await saveRun(db, ws.id, engineNow, run.stamp, now, marks);
-    return false;
+    return { recomputed: 0, whole: false };
   }
-  await refreshSuggestions(db, ws, now, await deps(), changed.size > FULL_RUN_ABOVE ? undefined : changed);
-  return true;
+  const whole = changed.size > FULL_RUN_ABOVE;
+  return { recomputed: (await refreshSuggestions(db, ws, now, await deps(), whole ? undefined : changed)).contacts, whole };
 }
 
 /**
