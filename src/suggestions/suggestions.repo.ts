@@ -233,6 +233,21 @@ export async function listSuggestionRowsOf(db: Db, ws: string, contactIds: reado
 
 // ---- the engine's input ------------------------------------------------------------------
 
+/**
+ * The interactions of a few contacts, driven from their links (interaction_contacts_contact_idx)
+ * and then by primary key: a cross join keeps SQLite from starting at a time index over the
+ * whole workspace's mail, which took seconds for a few hundred contacts.
+ */
+function interactionsOf(db: Db, workspaceId: string, contactIds: readonly string[]) {
+  return db
+    .selectFrom('interaction_contacts as p')
+    .crossJoin('interactions as i')
+    .where('p.workspace_id', '=', workspaceId)
+    .where('p.contact_id', 'in', contactIds)
+    .whereRef('i.workspace_id', '=', 'p.workspace_id')
+    .whereRef('i.id', '=', 'p.interaction_id');
+}
+
 export function listContactsForEngine(db: Db, workspaceId: string, ids?: readonly string[]) {
   let q = db
     .selectFrom('contacts as c')
@@ -290,6 +305,7 @@ export function listSharesForEngine(db: Db, workspaceId: string, ids?: readonly 
  * or surprise (last 180 days, by tag or by kind).
  */
 export async function listRecentGives(db: Db, workspaceId: string, now: number, ids?: readonly string[]) {
+  if (ids) return listRecentGivesOf(db, workspaceId, now, ids);
   // The tagged interactions first, found through the behaviour index, then their contacts:
   // joined in one flat query, SQLite walked every contact link of the workspace instead.
   const gives = db
@@ -328,9 +344,50 @@ export async function listRecentGives(db: Db, workspaceId: string, now: number, 
   ];
 }
 
+/** listRecentGives for a few contacts. */
+async function listRecentGivesOf(db: Db, workspaceId: string, now: number, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  const recent = () => interactionsOf(db, workspaceId, ids).where('i.occurred_at', '<', now).where('i.occurred_at', '>=', now - 180 * DAY_MS);
+  const tagged = await recent()
+    .crossJoin('interaction_behaviors as b')
+    .whereRef('b.workspace_id', '=', 'i.workspace_id')
+    .whereRef('b.interaction_id', '=', 'i.id')
+    .where('b.behavior', 'in', ['surprise', 'compliment', 'interest'])
+    .where('i.direction', '=', 'out')
+    .where((eb) => eb.or([eb('b.behavior', '=', 'surprise'), eb('i.occurred_at', '>=', now - 15 * DAY_MS)]))
+    .select(['p.contact_id', 'b.behavior'])
+    .select((eb) => eb.fn.max('i.occurred_at').as('at'))
+    .groupBy(['p.contact_id', 'b.behavior'])
+    .execute();
+  const surprises = await recent()
+    .where('i.kind', '=', 'surprise')
+    .where('i.direction', '!=', 'internal')
+    .select(['p.contact_id'])
+    .select((eb) => eb.fn.max('i.occurred_at').as('at'))
+    .groupBy('p.contact_id')
+    .execute();
+  return [
+    ...tagged.map((t) => ({ contact_id: t.contact_id, behavior: t.behavior, at: Number(t.at) })),
+    ...surprises.map((s) => ({ contact_id: s.contact_id, behavior: 'surprise', at: Number(s.at) })),
+  ];
+}
+
 /** Non-automated inbound mail and messages of the window, with the contacts they came from. */
 export function listInboundTexts(db: Db, workspaceId: string, from: number, to: number, contactIds?: readonly string[]) {
-  let q = db
+  if (contactIds) {
+    if (contactIds.length === 0) return Promise.resolve([]);
+    return interactionsOf(db, workspaceId, contactIds)
+      .select(['i.id', 'i.occurred_at', 'i.subject', 'i.body', 'i.excerpt', 'p.contact_id'])
+      .where('i.kind', 'in', ['email', 'message'])
+      .where('i.occurred_at', '>=', from)
+      .where('i.occurred_at', '<', to)
+      .where('i.direction', '=', 'in')
+      .where('i.automated', '=', 0)
+      .orderBy('i.occurred_at', 'desc')
+      .orderBy('i.id')
+      .execute();
+  }
+  const q = db
     .selectFrom('interactions as i')
     .innerJoin('interaction_contacts as p', (j) => j.onRef('p.workspace_id', '=', 'i.workspace_id').onRef('p.interaction_id', '=', 'i.id'))
     .select(['i.id', 'i.occurred_at', 'i.subject', 'i.body', 'i.excerpt', 'p.contact_id'])
@@ -340,10 +397,6 @@ export function listInboundTexts(db: Db, workspaceId: string, from: number, to: 
     .where('i.occurred_at', '<', to)
     .where('i.direction', '=', 'in')
     .where('i.automated', '=', 0);
-  if (contactIds) {
-    if (contactIds.length === 0) return Promise.resolve([]);
-    q = q.where('p.contact_id', 'in', contactIds);
-  }
   return q.orderBy('i.occurred_at', 'desc').orderBy('i.id').execute();
 }
 
@@ -353,12 +406,8 @@ export { listInboundInThreads } from '../health/health.repo.js';
 /** The messages these contacts sent (as sender) in [since, now): where their open waits can be. */
 export function listSentThreadsOf(db: Db, workspaceId: string, contactIds: readonly string[], since: number, now: number) {
   if (contactIds.length === 0) return Promise.resolve([] as { id: string; thread_id: string | null }[]);
-  return db
-    .selectFrom('interaction_contacts as p')
-    .innerJoin('interactions as i', (j) => j.onRef('i.workspace_id', '=', 'p.workspace_id').onRef('i.id', '=', 'p.interaction_id'))
+  return interactionsOf(db, workspaceId, contactIds)
     .select(['i.id', 'i.thread_id'])
-    .where('p.workspace_id', '=', workspaceId)
-    .where('p.contact_id', 'in', contactIds)
     .where('p.role', 'not in', ['to', 'cc', 'bcc'])
     .where('i.kind', '=', 'email')
     .where('i.automated', '=', 0)
