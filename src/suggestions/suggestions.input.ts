@@ -39,6 +39,11 @@ export interface SuggestionDeps {
   competitorMentions(text: string, competitors: string[]): string[];
 }
 
+/** The settings the rules read. */
+export function engineSettings(ws: Workspace): EngineInput['settings'] {
+  return { time_zone: ws.settings.time_zone, honeymoon_days: ws.settings.honeymoon_days, business_day_s: businessDaySeconds(ws) };
+}
+
 function businessDaySeconds(ws: Workspace): number {
   const [sh, sm] = ws.settings.business_hours.start.split(':').map(Number) as [number, number];
   const [eh, em] = ws.settings.business_hours.end.split(':').map(Number) as [number, number];
@@ -158,7 +163,7 @@ export async function loadEngineData(
   }
 
   const input: EngineInput = {
-    settings: { time_zone: ws.settings.time_zone, honeymoon_days: ws.settings.honeymoon_days, business_day_s: businessDaySeconds(ws) },
+    settings: engineSettings(ws),
     contacts,
     waits: await enrichWaits(db, ws, now, waits, deps),
     facts: factRows.map((f) => ({ ...f, kind: f.kind as FactKind, yearly: f.yearly === 1 })),

@@ -208,22 +208,53 @@ export async function listContactStamps(db: Db, ws: string, ids: readonly string
 }
 
 /** Records until when each recomputed contact holds; a full run replaces every row. */
-export async function saveContactValidity(db: Db, ws: string, rows: { contact_id: string; valid_until: number; stamp: string }[], full: boolean) {
+export async function saveContactValidity(
+  db: Db,
+  ws: string,
+  rows: { contact_id: string; valid_until: number; stamp: string; reply_until: number; replies: string | null }[],
+  full: boolean,
+) {
   if (full) await db.deleteFrom('suggestion_contacts').where('workspace_id', '=', ws).execute();
   for (let i = 0; i < rows.length; i += 200) {
     await db
       .insertInto('suggestion_contacts')
       .values(rows.slice(i, i + 200).map((r) => ({ workspace_id: ws, ...r })))
-      .onConflict((oc) => oc.columns(['workspace_id', 'contact_id']).doUpdateSet((eb) => ({ valid_until: eb.ref('excluded.valid_until'), stamp: eb.ref('excluded.stamp') })))
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'contact_id']).doUpdateSet((eb) => ({
+          valid_until: eb.ref('excluded.valid_until'),
+          stamp: eb.ref('excluded.stamp'),
+          reply_until: eb.ref('excluded.reply_until'),
+          replies: eb.ref('excluded.replies'),
+        })),
+      )
       .execute();
   }
 }
 
-/** Stored suggestions of these contacts, and those with these ids. */
-export async function listSuggestionRowsOf(db: Db, ws: string, contactIds: readonly string[], ids: readonly string[]): Promise<SuggestionRow[]> {
+/** Contacts whose replies read differently by `now` while the rest of their suggestions hold. */
+export function listRepliesDue(db: Db, ws: string, now: number) {
+  return db
+    .selectFrom('suggestion_contacts')
+    .select(['contact_id', 'replies'])
+    .where('workspace_id', '=', ws)
+    .where('reply_until', '<=', now)
+    .where('valid_until', '>', now)
+    .execute();
+}
+
+export async function saveReplyUntil(db: Db, ws: string, rows: { contact_id: string; reply_until: number }[]) {
+  for (const r of rows) {
+    await db.updateTable('suggestion_contacts').set({ reply_until: r.reply_until }).where('workspace_id', '=', ws).where('contact_id', '=', r.contact_id).execute();
+  }
+}
+
+/** Stored suggestions of these contacts (of one kind), and those with these ids. */
+export async function listSuggestionRowsOf(db: Db, ws: string, contactIds: readonly string[], ids: readonly string[], kind?: string): Promise<SuggestionRow[]> {
   const out = new Map<string, SuggestionRow>();
   for (let i = 0; i < contactIds.length; i += 500) {
-    for (const r of await db.selectFrom('suggestions').selectAll().where('workspace_id', '=', ws).where('contact_id', 'in', contactIds.slice(i, i + 500)).execute()) out.set(r.id, r as SuggestionRow);
+    let q = db.selectFrom('suggestions').selectAll().where('workspace_id', '=', ws).where('contact_id', 'in', contactIds.slice(i, i + 500));
+    if (kind) q = q.where('kind', '=', kind);
+    for (const r of await q.execute()) out.set(r.id, r as SuggestionRow);
   }
   for (let i = 0; i < ids.length; i += 500) {
     for (const r of await db.selectFrom('suggestions').selectAll().where('workspace_id', '=', ws).where('id', 'in', ids.slice(i, i + 500)).execute()) out.set(r.id, r as SuggestionRow);

@@ -6,7 +6,7 @@
  * came (suggestion_contacts), so a read costs a handful of indexed queries.
  */
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { logInteraction } from '../interactions/interactions.service.js';
@@ -20,14 +20,17 @@ import { DateTime } from 'luxon';
 import { parseOrThrow } from '../shared/validate.js';
 import { emitEvents, subscribedEvents } from '../webhooks/webhooks.service.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
-import { suggest } from './engine.js';
-import { loadEngineData, readContactStamps, type SuggestionDeps } from './suggestions.input.js';
+import { suggest, suggestReplies } from './engine.js';
+import type { EngineContact, EngineInput, EngineWait } from './engine.types.js';
+import type { SuggestionDraft } from './suggestions.schema.js';
+import { engineSettings, loadEngineData, readContactStamps, type SuggestionDeps } from './suggestions.input.js';
 import {
   deleteSuggestionRows,
   findRun,
   findSuggestionListRow,
   insertSuggestionRows,
   listChangedContacts,
+  listRepliesDue,
   listContactStamps,
   listOpenSuggestionRows,
   listSuggestionListRowsIn,
@@ -35,6 +38,7 @@ import {
   listSuggestionRowsOf,
   readMarks,
   saveContactValidity,
+  saveReplyUntil,
   saveRun,
   updateSuggestionRow,
   type RunMarks,
@@ -42,7 +46,7 @@ import {
   type SuggestionRow,
 } from './suggestions.repo.js';
 import { SURPRISE_QUIET_DAYS } from './rules/gifts.js';
-import { validUntil } from './validity.js';
+import { repliesUntil, validUntil } from './validity.js';
 import { localIsoDate } from './words.js';
 import { TodayQuerySchema, type Suggestion, type SuggestionBehavior, type SuggestionKind, type SuggestionStatus, type TodayQuery } from './suggestions.schema.js';
 
@@ -79,12 +83,18 @@ export function suggestionRowToSuggestion(row: SuggestionListRow, now: number): 
  * the contacts whose data changed or whose time has come; a new epoch recomputes everyone.
  */
 function epochOf(ws: Workspace, engineNow: number, marks: RunMarks): { key: string; end: number } {
-  const nextLocal = DateTime.fromMillis(engineNow, { zone: ws.settings.time_zone }).startOf('day').plus({ days: 1 }).toMillis();
   const nextUtc = engineNow - (engineNow % DAY_MS) + DAY_MS;
   const period = SURPRISE_QUIET_DAYS * DAY_MS;
   const nextPeriod = engineNow - (engineNow % period) + period;
   const key = [ENGINE_VERSION, localIsoDate(engineNow, ws.settings.time_zone), nextUtc, nextPeriod, marks.wu, marks.cc, marks.kc, marks.ku].join('|');
-  return { key, end: Math.min(nextLocal, nextUtc, nextPeriod) };
+  return { key, end: epochEnd(ws, engineNow) };
+}
+
+/** The epoch's end: the next local or UTC midnight or 180-day period, whichever comes first. */
+function epochEnd(ws: Workspace, engineNow: number): number {
+  const nextLocal = DateTime.fromMillis(engineNow, { zone: ws.settings.time_zone }).startOf('day').plus({ days: 1 }).toMillis();
+  const period = SURPRISE_QUIET_DAYS * DAY_MS;
+  return Math.min(nextLocal, engineNow - (engineNow % DAY_MS) + DAY_MS, engineNow - (engineNow % period) + period);
 }
 
 /** Bumped when a rule changes what it reads of `now`, so stored validity is not trusted across it. */
@@ -123,8 +133,46 @@ export async function refreshSuggestions(db: Kysely<Database>, ws: Workspace, no
   });
   const drafts = suggest(input, engineNow);
   const clock = makeBusinessClock(ws.settings.time_zone, ws.settings.business_hours);
-  const validity = validUntil(input, engineNow, epoch.end, (from, to) => clock.seconds(from, to));
+  const { until, replyUntil } = validUntil(input, engineNow, epoch.end, (from, to) => clock.seconds(from, to));
   const existingRows = contacts ? await listSuggestionRowsOf(db, ws.id, [...contacts], drafts.map((d) => suggestionId(ws.id, d.cause))) : await listSuggestionRows(db, ws.id);
+  const waitsOf = new Map<string, EngineWait[]>();
+  for (const w of input.waits) waitsOf.set(w.contact_id, [...(waitsOf.get(w.contact_id) ?? []), w]);
+  const held = input.contacts.map((c) => {
+    const waits = waitsOf.get(c.id);
+    return {
+      contact_id: c.id,
+      valid_until: until.get(c.id) ?? engineNow,
+      stamp: stamps.get(c.id) ?? '',
+      reply_until: replyUntil.get(c.id) ?? engineNow,
+      replies: waits ? JSON.stringify({ contact: c, waits } satisfies StoredReplies) : null,
+    };
+  });
+  const changes = reconcile(ws, now, drafts, existingRows, contacts);
+  await db.transaction().execute(async (trx) => {
+    await storeChanges(trx, ws, now, changes);
+    await saveContactValidity(trx, ws.id, held, !contacts);
+    await saveRun(trx, ws.id, engineNow, epoch.key, now, marks);
+  });
+  return { suggestions: drafts.length, contacts: input.contacts.length, added: changes.inserts.length, updated: changes.updates.length, removed: changes.gone.length };
+}
+
+/** What the reply rule reads of a contact with open waits, kept between runs. */
+interface StoredReplies {
+  contact: EngineContact;
+  waits: EngineWait[];
+}
+
+interface Changes {
+  inserts: SuggestionRow[];
+  updates: { id: string; values: Partial<SuggestionRow> }[];
+  gone: string[];
+}
+
+/**
+ * New causes are added, open ones updated, done and dismissed ones left alone, and open ones
+ * whose cause is gone removed: among `existing`, only rows of `scope`'s contacts (all without).
+ */
+function reconcile(ws: Workspace, now: number, drafts: SuggestionDraft[], existingRows: SuggestionRow[], scope: ReadonlySet<string> | null): Changes {
   const existing = new Map(existingRows.map((r) => [r.cause, r]));
   const inserts: SuggestionRow[] = [];
   const updates: { id: string; values: Partial<SuggestionRow> }[] = [];
@@ -143,21 +191,53 @@ export async function refreshSuggestions(db: Kysely<Database>, ws: Workspace, no
     }
   }
   const gone = existingRows
-    .filter((r) => (r.status === 'open' || r.status === 'snoozed') && !live.has(r.cause) && (!contacts || contacts.has(r.contact_id)))
+    .filter((r) => (r.status === 'open' || r.status === 'snoozed') && !live.has(r.cause) && (!scope || scope.has(r.contact_id)))
     .map((r) => r.id);
-  const held = input.contacts.map((c) => ({ contact_id: c.id, valid_until: validity.get(c.id) ?? engineNow, stamp: stamps.get(c.id) ?? '' }));
-  await db.transaction().execute(async (trx) => {
-    await insertSuggestionRows(trx, inserts);
-    for (const u of updates) await updateSuggestionRow(trx, ws.id, u.id, u.values);
-    await deleteSuggestionRows(trx, ws.id, gone);
-    await saveContactValidity(trx, ws.id, held, !contacts);
-    await saveRun(trx, ws.id, engineNow, epoch.key, now, marks);
-    if (inserts.length > 0 && (await subscribedEvents(trx, ws.id)).has('suggestion.created')) {
-      const created = await listSuggestionListRowsIn(trx, ws.id, inserts.map((r) => r.id));
-      await emitEvents(trx, ws.id, created.map((r) => ({ type: 'suggestion.created' as const, data: suggestionRowToSuggestion(r, now) })), now);
+  return { inserts, updates, gone };
+}
+
+async function storeChanges(trx: Transaction<Database>, ws: Workspace, now: number, changes: Changes) {
+  await insertSuggestionRows(trx, changes.inserts);
+  for (const u of changes.updates) await updateSuggestionRow(trx, ws.id, u.id, u.values);
+  await deleteSuggestionRows(trx, ws.id, changes.gone);
+  if (changes.inserts.length > 0 && (await subscribedEvents(trx, ws.id)).has('suggestion.created')) {
+    const created = await listSuggestionListRowsIn(trx, ws.id, changes.inserts.map((r) => r.id));
+    await emitEvents(trx, ws.id, created.map((r) => ({ type: 'suggestion.created' as const, data: suggestionRowToSuggestion(r, now) })), now);
+  }
+}
+
+/**
+ * Rewrites the replies of contacts whose data is unchanged but whose waits grew in business
+ * time, from what the last run kept of them: the reply rule alone, no loading.
+ */
+async function refreshReplies(db: Kysely<Database>, ws: Workspace, now: number, due: { contact_id: string; replies: string | null }[]): Promise<void> {
+  const engineNow = now - (now % MINUTE_MS);
+  const clock = makeBusinessClock(ws.settings.time_zone, ws.settings.business_hours);
+  const seconds = (from: number, to: number) => clock.seconds(from, to);
+  const settings = engineSettings(ws);
+  const end = epochEnd(ws, engineNow);
+  const contacts: EngineContact[] = [];
+  const waits: EngineWait[] = [];
+  const next: { contact_id: string; reply_until: number }[] = [];
+  for (const row of due) {
+    const kept = row.replies ? readJson<StoredReplies | null>(row.replies, null) : null;
+    if (!kept) {
+      next.push({ contact_id: row.contact_id, reply_until: end });
+      continue;
     }
+    contacts.push(kept.contact);
+    for (const w of kept.waits) waits.push({ ...w, wait_business_s: seconds(w.since, engineNow) });
+    next.push({ contact_id: row.contact_id, reply_until: repliesUntil(kept.waits, engineNow, end, settings.business_day_s, seconds) });
+  }
+  const input: EngineInput = { settings, contacts, waits, facts: [], commitments: [], knowledge: [], shares: [], achievements: [] };
+  const drafts = suggestReplies(input, engineNow);
+  const ids = due.map((r) => r.contact_id);
+  const existingRows = await listSuggestionRowsOf(db, ws.id, ids, drafts.map((d) => suggestionId(ws.id, d.cause)), 'reply');
+  const changes = reconcile(ws, now, drafts, existingRows, new Set(ids));
+  await db.transaction().execute(async (trx) => {
+    await storeChanges(trx, ws, now, changes);
+    await saveReplyUntil(trx, ws.id, next);
   });
-  return { suggestions: drafts.length, contacts: input.contacts.length, added: inserts.length, updated: updates.length, removed: gone.length };
 }
 
 /**
@@ -178,6 +258,8 @@ export async function ensureSuggestionsFresh(
   if (!run || !seen || run.stamp !== epochOf(ws, engineNow, marks).key || engineNow < ranFor) {
     return { recomputed: (await refreshSuggestions(db, ws, now, await deps())).contacts, whole: true };
   }
+  const replies = await listRepliesDue(db, ws.id, engineNow);
+  if (replies.length > 0) await refreshReplies(db, ws, now, replies);
   const { changed, rows } = await listChangedContacts(db, ws.id, seen, ranFor, engineNow);
   // An edited contact or a rescore counts only when what the engine reads of the row changed.
   const edited = [...rows].filter((id) => !changed.has(id));
@@ -187,10 +269,11 @@ export async function ensureSuggestionsFresh(
   }
   if (changed.size === 0) {
     if (engineNow !== ranFor) await saveRun(db, ws.id, engineNow, run.stamp, now, marks);
-    return { recomputed: 0, whole: false };
+    return { recomputed: replies.length, whole: false };
   }
   const whole = changed.size > FULL_RUN_ABOVE;
-  return { recomputed: (await refreshSuggestions(db, ws, now, await deps(), whole ? undefined : changed)).contacts, whole };
+  const recomputed = (await refreshSuggestions(db, ws, now, await deps(), whole ? undefined : changed)).contacts;
+  return { recomputed: recomputed + replies.length, whole };
 }
 
 /**

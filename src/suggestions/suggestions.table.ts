@@ -38,4 +38,8 @@ export interface SuggestionContactsTable {
   valid_until: number;
   /** Fingerprint of its contact and health row as the engine read them. */
   stamp: string;
+  /** The first `now` at which its replies read differently (business time went on). */
+  reply_until: Generated<number>;
+  /** JSON: what the reply rule reads of it ({ contact, waits }); null without open waits. */
+  replies: string | null;
 }

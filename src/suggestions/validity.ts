@@ -4,7 +4,8 @@
  * read `now` through day counts (relative days, the surprise horizon), which change only at
  * the day's end (the run's horizon), and through the thresholds below, each found from the
  * contact's own data. A reply's words and rank follow its business time, so its next change
- * is searched on the business clock. Pure: the loaded input, `now` and the horizon.
+ * is searched on the business clock, and kept apart: only the reply is rewritten then.
+ * Pure: the loaded input, `now` and the horizon.
  */
 import { DateTime } from 'luxon';
 import { RESPONSIVENESS_WINDOW_DAYS } from '../metrics/responsiveness.js';
@@ -44,12 +45,20 @@ function nextReplyChange(since: number, now: number, horizon: number, businessDa
  * Per contact of the input, the first `now` at which its suggestions may differ (at most
  * `horizon`). `seconds` is the workspace's business clock.
  */
-export function validUntil(input: EngineInput, now: number, horizon: number, seconds: (from: number, to: number) => number): Map<string, number> {
+export function validUntil(
+  input: EngineInput,
+  now: number,
+  horizon: number,
+  seconds: (from: number, to: number) => number,
+): { until: Map<string, number>; replyUntil: Map<string, number> } {
   const until = new Map<string, number>(input.contacts.map((c) => [c.id, horizon]));
-  const at = (contactId: string, t: number) => {
-    const current = until.get(contactId);
-    if (current !== undefined && t > now && t < current) until.set(contactId, t);
+  const replyUntil = new Map<string, number>(until);
+  const earliest = (map: Map<string, number>) => (contactId: string, t: number) => {
+    const current = map.get(contactId);
+    if (current !== undefined && t > now && t < current) map.set(contactId, t);
   };
+  const at = earliest(until);
+  const replyAt = earliest(replyUntil);
   const soon = now + MINUTE_MS;
   const honeymoonMs = input.settings.honeymoon_days * DAY_MS;
   for (const c of input.contacts) {
@@ -64,7 +73,7 @@ export function validUntil(input: EngineInput, now: number, horizon: number, sec
   }
   for (const w of input.waits) {
     at(w.contact_id, w.since + RESPONSIVENESS_WINDOW_DAYS * DAY_MS);
-    at(w.contact_id, nextReplyChange(w.since, now, horizon, input.settings.business_day_s, seconds));
+    replyAt(w.contact_id, nextReplyChange(w.since, now, horizon, input.settings.business_day_s, seconds));
   }
   for (const c of input.commitments) {
     // In the plan from 48 h before it is due; ranked higher in the last 24 h; then overdue by whole days.
@@ -85,6 +94,13 @@ export function validUntil(input: EngineInput, now: number, horizon: number, sec
     at(c.contact_id, c.at + CLICK_WINDOW_DAYS * DAY_MS);
   }
   // Stored as the first whole minute the engine would run at.
-  for (const [id, t] of until) until.set(id, t === horizon ? t : Math.ceil(t / MINUTE_MS) * MINUTE_MS);
-  return until;
+  for (const map of [until, replyUntil]) for (const [id, t] of map) map.set(id, t === horizon ? t : Math.ceil(t / MINUTE_MS) * MINUTE_MS);
+  return { until, replyUntil };
+}
+
+/** When the replies of these waits next read differently (at most `horizon`). */
+export function repliesUntil(waits: readonly { since: number }[], now: number, horizon: number, businessDayS: number, seconds: (from: number, to: number) => number): number {
+  let t = horizon;
+  for (const w of waits) t = Math.min(t, nextReplyChange(w.since, now, horizon, businessDayS, seconds));
+  return t === horizon ? t : Math.ceil(t / MINUTE_MS) * MINUTE_MS;
 }
