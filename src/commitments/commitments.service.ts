@@ -100,13 +100,13 @@ export async function findCommitmentOrThrow(db: Kysely<Database>, ws: Workspace,
  */
 export async function editCommitment(db: Kysely<Database>, ws: Workspace, id: string, patch: CommitmentPatch): Promise<Commitment> {
   const data = parseOrThrow(CommitmentPatchSchema, patch, 'commitment');
-  await findCommitmentOrThrow(db, ws, id);
+  const current = await findCommitmentOrThrow(db, ws, id);
   const values: Partial<CommitmentRow> = {};
   if (data.text !== undefined) values.text = data.text;
   if (data.due_at !== undefined) values.due_at = data.due_at;
   if (Object.keys(values).length > 0) await updateCommitmentRow(db, ws.id, id, values);
-  // The suggestions' data stamp sees added commitments, not changed ones.
-  await forgetRun(db, ws.id);
+  // The suggestions' marks see added commitments, not changed ones.
+  await forgetRun(db, ws.id, [current.contact_id]);
   return findCommitmentOrThrow(db, ws, id);
 }
 
@@ -116,7 +116,7 @@ export async function editCommitment(db: Kysely<Database>, ws: Workspace, id: st
 export async function deleteCommitment(db: Kysely<Database>, ws: Workspace, id: string): Promise<Commitment> {
   const found = await findCommitmentOrThrow(db, ws, id);
   await deleteCommitmentRow(db, ws.id, id);
-  await forgetRun(db, ws.id);
+  await forgetRun(db, ws.id, [found.contact_id]);
   return found;
 }
 
@@ -154,6 +154,7 @@ export async function completeCommitment(
     if (interactionId && doneAt <= row.due_at) {
       await insertInteractionRows(trx, [], [], [{ workspace_id: ws.id, interaction_id: interactionId, behavior: 'heroics', origin: HEROICS_ORIGIN }]);
     }
+    await forgetRun(trx, ws.id, [row.contact_id]);
   });
   return findCommitmentOrThrow(db, ws, id);
 }

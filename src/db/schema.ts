@@ -30,7 +30,7 @@ import type {
 } from '../newsletter/newsletter.table.js';
 import type { NewsletterConfirmMailsTable } from '../newsletter/public.table.js';
 import type { KnowledgeItemsTable, KnowledgeSharesTable } from '../knowledge/knowledge.table.js';
-import type { SuggestionRunsTable, SuggestionsTable } from '../suggestions/suggestions.table.js';
+import type { SuggestionContactsTable, SuggestionRunsTable, SuggestionsTable } from '../suggestions/suggestions.table.js';
 import type { TodayPlanItemsTable, TodayPlansTable } from '../suggestions/plan.table.js';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../webhooks/webhooks.table.js';
 import type { ApiTokensTable, MembershipsTable, UsersTable, WorkspacesTable } from '../workspaces/workspaces.table.js';
@@ -64,6 +64,7 @@ export interface Database {
   health_snapshots: HealthSnapshotsTable;
   suggestions: SuggestionsTable;
   suggestion_runs: SuggestionRunsTable;
+  suggestion_contacts: SuggestionContactsTable;
   today_plans: TodayPlansTable;
   today_plan_items: TodayPlanItemsTable;
   imports: ImportsTable;

@@ -91,8 +91,8 @@ export async function editFact(db: Kysely<Database>, ws: Workspace, id: string, 
     'fact',
   );
   await updateFactRow(db, ws.id, id, { kind: merged.kind, text: merged.text, date: merged.date ?? null, yearly: merged.yearly ? 1 : 0 });
-  // The suggestions' data stamp sees added facts, not changed ones.
-  await forgetRun(db, ws.id);
+  // The suggestions' marks see added facts, not changed ones.
+  await forgetRun(db, ws.id, [current.contact_id]);
   return findFactOrThrow(db, ws, id);
 }
 
@@ -102,6 +102,6 @@ export async function editFact(db: Kysely<Database>, ws: Workspace, id: string, 
 export async function deleteFact(db: Kysely<Database>, ws: Workspace, id: string): Promise<Fact> {
   const fact = await findFactOrThrow(db, ws, id);
   await deleteFactRow(db, ws.id, id);
-  await forgetRun(db, ws.id);
+  await forgetRun(db, ws.id, [fact.contact_id]);
   return fact;
 }

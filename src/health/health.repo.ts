@@ -137,7 +137,7 @@ export function listParticipations(
  * hash the whole workspace's participants for a few thousand messages. Recipients (to, cc,
  * bcc) are never senders.
  */
-function threadMessages(db: Db, workspaceId: string, now: number) {
+export function threadMessages(db: Db, workspaceId: string, now: number) {
   const senders = sql<string | null>`case when i.direction = 'in' then (
       select string_agg(p.contact_id, ',') from interaction_contacts p
       where p.workspace_id = i.workspace_id and p.interaction_id = i.id and p.role not in ('to', 'cc', 'bcc')

@@ -120,6 +120,7 @@ export async function shareKnowledge(
   const contactId = await resolveContactId(db, ws, contactRef);
   if (interactionId !== null) await assertInteractionWith(db, ws, interactionId, contactId);
   await insertShareRow(db, { workspace_id: ws.id, knowledge_id: id, contact_id: contactId, interaction_id: interactionId, shared_at: now });
+  await forgetRun(db, ws.id, [contactId]);
   return findKnowledgeOrThrow(db, ws, id);
 }
 

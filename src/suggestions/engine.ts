@@ -20,6 +20,25 @@ export function compareSuggestions(a: Pick<SuggestionDraft, 'priority' | 'due_at
   return b.priority - a.priority || a.due_at - b.due_at || (a.cause < b.cause ? -1 : a.cause > b.cause ? 1 : 0);
 }
 
+/**
+ * Rules leave room to write on; stored drafts end with the last sentence. Priorities are
+ * whole numbers 0–100 and due times whole milliseconds whatever a rule computed from
+ * fractional days: PostgreSQL stores both as integers and rejects a fraction.
+ */
+export function finishDraft(s: SuggestionDraft): SuggestionDraft {
+  return { ...s, priority: clamp(Math.round(s.priority), 0, 100), due_at: Math.round(s.due_at), draft: s.draft?.trimEnd() || null };
+}
+
+/** The reply rule alone, for contacts whose data is unchanged but whose waits grew. */
+export function suggestReplies(input: EngineInput, now: number): SuggestionDraft[] {
+  const seen = new Set<string>();
+  return replyRule(buildContext(input, now)).flatMap((s) => {
+    if (seen.has(s.cause)) return [];
+    seen.add(s.cause);
+    return [finishDraft(s)];
+  });
+}
+
 export function suggest(input: EngineInput, now: number): SuggestionDraft[] {
   const ctx = buildContext(input, now);
   const seen = new Set<string>();
@@ -28,10 +47,7 @@ export function suggest(input: EngineInput, now: number): SuggestionDraft[] {
     for (const s of rule(ctx)) {
       if (seen.has(s.cause)) continue;
       seen.add(s.cause);
-      // Rules leave room to write on; stored drafts end with the last sentence. Priorities are
-      // whole numbers 0–100 and due times whole milliseconds whatever a rule computed from
-      // fractional days: PostgreSQL stores both as integers and rejects a fraction.
-      out.push({ ...s, priority: clamp(Math.round(s.priority), 0, 100), due_at: Math.round(s.due_at), draft: s.draft?.trimEnd() || null });
+      out.push(finishDraft(s));
     }
   }
   return out.sort(compareSuggestions);

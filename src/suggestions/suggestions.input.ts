@@ -3,6 +3,7 @@
  * from the metrics engine (health.service listOpenWaits); achievements are found here, in
  * the inbound mail of the last 14 days.
  */
+import { createHash } from 'node:crypto';
 import { storedTimeOrNull } from '../shared/limits.js';
 import type { Kysely } from 'kysely';
 import type { ContactKind, HealthStatus } from '../contacts/contacts.schema.js';
@@ -10,6 +11,7 @@ import { computeStage, relationshipStart } from '../contacts/stage.js';
 import type { Database } from '../db/schema.js';
 import type { FactKind } from '../facts/facts.schema.js';
 import type { ContactMetrics, OpenWait } from '../metrics/metrics.types.js';
+import { RESPONSIVENESS_WINDOW_DAYS } from '../metrics/responsiveness.js';
 import { listContactClicks } from '../newsletter/engagement.repo.js';
 import { readJson } from '../shared/json.js';
 import { DAY_MS, HOUR_MS } from '../shared/time.js';
@@ -30,9 +32,16 @@ import {
 /** What the engine needs from other domains, injected so the loader stays testable. */
 export interface SuggestionDeps {
   listOpenWaits(db: Kysely<Database>, ws: Workspace, now: number): Promise<OpenWait[]>;
+  /** The same waits of some contacts only (an incremental run); absent: listOpenWaits, filtered. */
+  listOpenWaitsOf?(db: Kysely<Database>, ws: Workspace, now: number, contactIds: readonly string[]): Promise<OpenWait[]>;
   /** Achievements announced in inbound text, each with the rule that fired and its sentence. */
   detectAchievements(text: string, extraPatterns: string[]): { rule: string; phrase: string }[];
   competitorMentions(text: string, competitors: string[]): string[];
+}
+
+/** The settings the rules read. */
+export function engineSettings(ws: Workspace): EngineInput['settings'] {
+  return { time_zone: ws.settings.time_zone, honeymoon_days: ws.settings.honeymoon_days, business_day_s: businessDaySeconds(ws) };
 }
 
 function businessDaySeconds(ws: Workspace): number {
@@ -57,17 +66,65 @@ function metricsOf(json: string | null): EngineMetrics | null {
 }
 
 export async function loadEngineInput(db: Kysely<Database>, ws: Workspace, now: number, deps: SuggestionDeps): Promise<EngineInput> {
-  const [contactRows, factRows, commitments, knowledgeRows, shares, gives, inbound, waits, clicks] = await Promise.all([
-    listContactsForEngine(db, ws.id),
-    listFactsForEngine(db, ws.id),
-    listOpenCommitmentsDueBefore(db, ws.id, now + 48 * HOUR_MS + 1),
+  return (await loadEngineData(db, ws, now, deps)).input;
+}
+
+export interface EngineDataOptions {
+  /** Only these contacts (an incremental run), with their open waits already found. */
+  only?: { contacts: readonly string[]; waits: OpenWait[] };
+  /** Commitments due up to 48 h after this are loaded too (the rule skips them until then). */
+  horizon?: number;
+}
+
+/** A fingerprint of what the engine reads of a contact's own row and stored health. */
+function contactStamp(r: Awaited<ReturnType<typeof listContactsForEngine>>[number]): string {
+  return createHash('sha256')
+    .update(JSON.stringify([r.name, r.kind, r.lost, r.client_since, r.first_seen_at, r.created_at, r.keep_in_touch_days, r.email, r.score, r.status, r.slipping, r.last_touch_at, r.metrics]))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/** Stamps of these contacts' rows as they are now (see contactStamp). */
+export async function readContactStamps(db: Kysely<Database>, ws: Workspace, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += SUBSET_CHUNK) {
+    for (const r of await listContactsForEngine(db, ws.id, ids.slice(i, i + SUBSET_CHUNK))) out.set(r.id, contactStamp(r));
+  }
+  return out;
+}
+
+const SUBSET_CHUNK = 500;
+
+/** Runs a loader over chunks of the subset (bound parameters are limited), or once for the workspace. */
+async function loadFor<T>(ids: readonly string[] | undefined, load: (chunk?: readonly string[]) => Promise<T[]>): Promise<T[]> {
+  if (!ids) return load();
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += SUBSET_CHUNK) out.push(...(await load(ids.slice(i, i + SUBSET_CHUNK))));
+  return out;
+}
+
+export async function loadEngineData(
+  db: Kysely<Database>,
+  ws: Workspace,
+  now: number,
+  deps: SuggestionDeps,
+  options: EngineDataOptions = {},
+): Promise<{ input: EngineInput; stamps: Map<string, string> }> {
+  const ids = options.only?.contacts;
+  const subset = ids ? new Set(ids) : null;
+  const [contactRows, factRows, commitments, knowledgeRows, shares, gives, inbound, waits, allClicks] = await Promise.all([
+    loadFor(ids, (c) => listContactsForEngine(db, ws.id, c)),
+    loadFor(ids, (c) => listFactsForEngine(db, ws.id, c)),
+    loadFor(ids, (c) => listOpenCommitmentsDueBefore(db, ws.id, Math.max(now, options.horizon ?? now) + 48 * HOUR_MS + 1, c)),
     listKnowledgeForEngine(db, ws.id),
-    listSharesForEngine(db, ws.id),
-    listRecentGives(db, ws.id, now),
-    listInboundTexts(db, ws.id, now - 14 * DAY_MS, now),
-    deps.listOpenWaits(db, ws, now),
+    loadFor(ids, (c) => listSharesForEngine(db, ws.id, c)),
+    loadFor(ids, (c) => listRecentGives(db, ws.id, now, c)),
+    loadFor(ids, (c) => listInboundTexts(db, ws.id, now - 14 * DAY_MS, now, c)),
+    options.only ? options.only.waits : deps.listOpenWaits(db, ws, now),
     listContactClicks(db, ws.id, now - CLICK_WINDOW_DAYS * DAY_MS, now),
   ]);
+  const clicks = subset ? allClicks.filter((c) => subset.has(c.contact_id)) : allClicks;
+  const stamps = new Map(contactRows.map((r) => [r.id, contactStamp(r)]));
 
   const lastGive = new Map<string, number>();
   for (const g of gives) {
@@ -105,8 +162,8 @@ export async function loadEngineInput(db: Kysely<Database>, ws: Workspace, now: 
     }
   }
 
-  return {
-    settings: { time_zone: ws.settings.time_zone, honeymoon_days: ws.settings.honeymoon_days, business_day_s: businessDaySeconds(ws) },
+  const input: EngineInput = {
+    settings: engineSettings(ws),
     contacts,
     waits: await enrichWaits(db, ws, now, waits, deps),
     facts: factRows.map((f) => ({ ...f, kind: f.kind as FactKind, yearly: f.yearly === 1 })),
@@ -116,6 +173,7 @@ export async function loadEngineInput(db: Kysely<Database>, ws: Workspace, now: 
     achievements,
     newsletter_clicks: clicks,
   };
+  return { input, stamps };
 }
 
 /**
@@ -125,7 +183,9 @@ export async function loadEngineInput(db: Kysely<Database>, ws: Workspace, now: 
 async function enrichWaits(db: Kysely<Database>, ws: Workspace, now: number, waits: OpenWait[], deps: SuggestionDeps): Promise<EngineWait[]> {
   const competitors = ws.settings.competitors;
   const threads = [...new Set(waits.filter((w) => w.nudges > 0 || competitors.length > 0).map((w) => w.thread_id))];
-  const since = Math.min(now, ...waits.map((w) => Date.parse(w.since)));
+  // The waits' window, not the oldest wait: a thread's competitors must not depend on which
+  // other waits were loaded with it (an incremental run loads a few contacts' waits).
+  const since = now - RESPONSIVENESS_WINDOW_DAYS * DAY_MS;
   const lastIn = new Map<string, number>();
   const named = new Map<string, Set<string>>();
   for (const m of await listInboundInThreads(db, ws.id, threads, since, now)) {

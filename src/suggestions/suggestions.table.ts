@@ -26,4 +26,20 @@ export interface SuggestionRunsTable {
   /** Fingerprint of the data it read. */
   stamp: string;
   ran_at: number;
+  /** JSON: the newest ids and instants of the data this run had seen (migration 0019). */
+  marks: string | null;
+}
+
+/** Per contact (migration 0019): until when its stored suggestions hold without a recomputation. */
+export interface SuggestionContactsTable {
+  workspace_id: string;
+  contact_id: string;
+  /** The first `now` (ms) at which its suggestions may differ; 0 after its data changed. */
+  valid_until: number;
+  /** Fingerprint of its contact and health row as the engine read them. */
+  stamp: string;
+  /** The first `now` at which its replies read differently (business time went on). */
+  reply_until: Generated<number>;
+  /** JSON: what the reply rule reads of it ({ contact, waits }); null without open waits. */
+  replies: string | null;
 }

@@ -43,8 +43,8 @@ export async function undoSuggestion(db: Kysely<Database>, ws: Workspace, id: st
     await deleteSharesBy(trx, ws.id, logged.id);
     await deleteInteractionRow(trx, ws.id, logged.id, logged.thread_id);
     await updateSuggestionRow(trx, ws.id, id, { status: 'open', snoozed_until: null, updated_at: now });
-    // The data stamp cannot see a deleted interaction or a reopened commitment.
-    await forgetRun(trx, ws.id);
+    // The marks cannot see a deleted interaction, a reopened commitment or a removed share.
+    await forgetRun(trx, ws.id, [row.contact_id]);
   });
   const { refreshContactHealth } = await import('../health/health.service.js');
   await refreshContactHealth(db, ws, [row.contact_id], now);

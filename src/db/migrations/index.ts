@@ -12,6 +12,7 @@ import { migration as suggestionPriority } from './0006-suggestion-priority.js';
 import { migration as todayPlan } from './0011-today-plan.js';
 import { migration as newsletter } from './0013-newsletter.js';
 import { migration as rateLimits } from './0017-rate-limits.js';
+import { migration as todayFast } from './0019-today-fast.js';
 import { migration as jobs } from './0014-jobs.js';
 import { migration as newsletterSend } from './0015-newsletter-send.js';
 import { migration as newsletterPublic } from './0016-newsletter-public.js';
@@ -38,5 +39,6 @@ export const migrations: Record<string, Migration> = {
   '0015-newsletter-send': newsletterSend,
   '0016-newsletter-public': newsletterPublic,
   '0017-rate-limits': rateLimits,
+  '0019-today-fast': todayFast,
   '0020-web-speed': webSpeed,
 };

@@ -8,7 +8,7 @@ import { KIND_BEHAVIOR, type SuggestionDraft } from '../suggestions.schema.js';
 import { calendarDaysBetween, clamp, dayCount, firstName, longDay, quote } from '../words.js';
 import { newestFirst, type RuleContext } from './context.js';
 
-const CHECK_IN_DAYS = 15;
+export const CHECK_IN_DAYS = 15;
 /** Facts worth a question, best first; gift ideas stay secret and dates have their own rule. */
 const QUESTION_KINDS = ['interest', 'family', 'achievement', 'preference', 'other'] as const;
 

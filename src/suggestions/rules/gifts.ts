@@ -12,8 +12,8 @@ import { calendarDaysBetween, clamp, firstName, localIsoDate, longDay, midSenten
 import { newestFirst, type RuleContext } from './context.js';
 
 const SURPRISE_HORIZON_DAYS = 14;
-const SURPRISE_QUIET_DAYS = 180;
-const ACHIEVEMENT_DAYS = 14;
+export const SURPRISE_QUIET_DAYS = 180;
+export const ACHIEVEMENT_DAYS = 14;
 
 /** Dues move by whole days, so stored suggestions do not change every minute. */
 function dayStart(now: number): number {
