@@ -13,6 +13,7 @@ import { migration as todayPlan } from './0011-today-plan.js';
 import { migration as newsletter } from './0013-newsletter.js';
 import { migration as rateLimits } from './0017-rate-limits.js';
 import { migration as jobs } from './0014-jobs.js';
+import { migration as newsPage } from './0023-news-page.js';
 import { migration as newsletterSend } from './0015-newsletter-send.js';
 import { migration as newsletterPublic } from './0016-newsletter-public.js';
 
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0015-newsletter-send': newsletterSend,
   '0016-newsletter-public': newsletterPublic,
   '0017-rate-limits': rateLimits,
+  '0023-news-page': newsPage,
 };
