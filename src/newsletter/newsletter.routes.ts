@@ -148,6 +148,9 @@ export function newsletterRoutes(app: ApiApp, deps: RouteDeps) {
     },
   }, async (request, reply) => {
     const preview = await previewCampaign(db, callerOf(request).workspace, request.params.campaignId as string, request.query.subscriber, deps.now());
+    // Origin-keying means nothing for a sandboxed page (its origin is opaque), and asking for it
+    // in a frame of a page already keyed otherwise makes Chromium log a warning.
+    reply.removeHeader('origin-agent-cluster');
     return reply.header('content-security-policy', PREVIEW_CSP).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(preview.html);
   });
 
