@@ -22,6 +22,23 @@ export function listCampaignRows(db: Db, workspaceId: string, page: { beforeId?:
   return q.orderBy('id', 'desc').limit(page.limit).execute();
 }
 
+export async function countCampaignRows(db: Db, workspaceId: string): Promise<number> {
+  const row = await db.selectFrom('newsletter_campaigns').select((eb) => eb.fn.countAll<number | string>().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The ledger rows of a campaign whose outcome is unknown, by address (read only: the sender owns the writes). */
+export function listUncertainSendRows(db: Db, workspaceId: string, campaignId: string) {
+  return db
+    .selectFrom('newsletter_sends')
+    .select(['subscriber_id', 'email', 'error', 'claimed_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('campaign_id', '=', campaignId)
+    .where('status', '=', 'uncertain')
+    .orderBy('email')
+    .execute();
+}
+
 export function updateCampaignRow(db: Db, workspaceId: string, id: string, values: Partial<CampaignRow>) {
   return db.updateTable('newsletter_campaigns').set(values).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
 }

@@ -16,7 +16,7 @@ import { parseOrThrow } from '../shared/validate.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { campaignLinks, checkMergeFields, compileCampaign, parseFrontMatter } from './campaign-render.js';
 import { renderFor, type MessageContext } from './campaign-message.js';
-import { findCampaignRow, insertCampaignRow, listCampaignRows, updateCampaignRow, type CampaignRow } from './campaigns.repo.js';
+import { countCampaignRows, findCampaignRow, insertCampaignRow, listCampaignRows, updateCampaignRow, type CampaignRow } from './campaigns.repo.js';
 import { tokenSecretOf } from './newsletter-keys.js';
 import { CampaignInputSchema, SegmentSchema, type Campaign, type CampaignInput, type Preview, type Segment } from './newsletter.schema.js';
 import { mergeDataOf, resolveRecipients } from './segments.js';
@@ -45,6 +45,8 @@ export function campaignRowToCampaign(row: CampaignRow): Campaign {
     created_at: toIso(row.created_at),
     started_at: toIsoOrNull(row.started_at),
     finished_at: toIsoOrNull(row.finished_at),
+    missed_at: toIsoOrNull(row.missed_at),
+    missed_reason: row.missed_reason,
   };
 }
 
@@ -78,6 +80,8 @@ export async function createCampaign(db: Db, ws: Workspace, input: CampaignInput
     updated_at: now,
     started_at: null,
     finished_at: null,
+    missed_at: null,
+    missed_reason: null,
   };
   await insertCampaignRow(db, row);
   return campaignRowToCampaign(row);
@@ -95,25 +99,53 @@ export async function findCampaignOrThrow(db: Db, ws: Workspace, id: string): Pr
   return campaignRowToCampaign(await findCampaignRowOrThrow(db, ws, id));
 }
 
-/** One page of campaigns, newest first. */
-export async function listCampaigns(db: Db, ws: Workspace, page: { before?: string; limit: number }): Promise<{ items: Campaign[]; next: string | null }> {
-  const rows = await listCampaignRows(db, ws.id, { beforeId: page.before, limit: page.limit + 1 });
+/** One page of campaigns, newest first; `total` counts them all. */
+export async function listCampaigns(db: Db, ws: Workspace, page: { before?: string; limit: number }): Promise<{ items: Campaign[]; next: string | null; total: number }> {
+  const [rows, total] = await Promise.all([listCampaignRows(db, ws.id, { beforeId: page.before, limit: page.limit + 1 }), countCampaignRows(db, ws.id)]);
   const items = rows.slice(0, page.limit).map(campaignRowToCampaign);
-  return { items, next: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null };
+  return { items, next: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null, total };
 }
 
 /**
- * Schedules a draft for a time (ISO 8601, read in the workspace's zone without an offset), or
- * takes it back to draft with `at` null.
+ * Schedules a draft (or a missed campaign) for a time (ISO 8601, read in the workspace's zone
+ * without an offset), or takes it back to draft with `at` null.
  * @throws not_found, validation (time), conflict (already sending or sent)
  */
 export async function scheduleCampaign(db: Db, ws: Workspace, id: string, at: string | null, now: number): Promise<Campaign> {
   const row = await findCampaignRowOrThrow(db, ws, id);
-  if (row.status !== 'draft' && row.status !== 'scheduled') throw new ConflictError(`campaign ${id} is ${row.status}: it can no longer be scheduled`);
+  if (!RESCHEDULABLE.includes(row.status)) throw new ConflictError(`campaign ${id} is ${row.status}: it can no longer be scheduled`);
   const scheduledAt = at === null ? null : parseInstant(at, 'at', ws.settings.time_zone);
-  const values = { status: scheduledAt === null ? 'draft' : 'scheduled', scheduled_at: scheduledAt, updated_at: now } as const;
+  const values = { status: scheduledAt === null ? 'draft' : 'scheduled', scheduled_at: scheduledAt, missed_at: null, missed_reason: null, updated_at: now } as const;
   await updateCampaignRow(db, ws.id, id, values);
   return campaignRowToCampaign({ ...row, ...values });
+}
+
+const RESCHEDULABLE: readonly string[] = ['draft', 'scheduled', 'missed'];
+
+/**
+ * "Send now" on a missed campaign: it goes back to draft (its old time and the missed note
+ * cleared), from where the send starts like any other. Anything else is left as it is.
+ * @throws not_found
+ */
+export async function reopenMissedCampaign(db: Db, ws: Workspace, id: string, now: number): Promise<void> {
+  const row = await findCampaignRowOrThrow(db, ws, id);
+  if (row.status !== 'missed') return;
+  await db
+    .updateTable('newsletter_campaigns')
+    .set({ status: 'draft', scheduled_at: null, missed_at: null, missed_reason: null, updated_at: now })
+    .where('workspace_id', '=', ws.id)
+    .where('id', '=', id)
+    .where('status', '=', 'missed')
+    .execute();
+}
+
+/** How late a scheduled campaign would start now, in words; null when within its limit. */
+function lateness(row: CampaignRow, zone: string, now: number): string | null {
+  if (row.status !== 'scheduled' || row.scheduled_at === null) return null;
+  const late = now - row.scheduled_at;
+  if (late <= row.late_limit_hours * HOUR_MS) return null;
+  const when = DateTime.fromMillis(row.scheduled_at, { zone }).toFormat("yyyy-MM-dd HH:mm '('z')'");
+  return `scheduled for ${when} and would start ${(late / HOUR_MS).toFixed(1)} h late, more than its limit of ${row.late_limit_hours} h`;
 }
 
 /**
@@ -122,13 +154,28 @@ export async function scheduleCampaign(db: Db, ws: Workspace, id: string, at: st
  * @throws conflict naming the scheduled time in the workspace's zone and how late it is
  */
 export function assertNotLate(row: CampaignRow, zone: string, now: number): void {
-  if (row.status !== 'scheduled' || row.scheduled_at === null) return;
-  const late = now - row.scheduled_at;
-  if (late <= row.late_limit_hours * HOUR_MS) return;
-  const when = DateTime.fromMillis(row.scheduled_at, { zone }).toFormat("yyyy-MM-dd HH:mm '('z')'");
-  throw new ConflictError(
-    `campaign ${row.id} was scheduled for ${when} and would start ${(late / HOUR_MS).toFixed(1)} h late, more than its limit of ${row.late_limit_hours} h: schedule it again (or take it back to draft) to send it`,
-  );
+  const late = lateness(row, zone, now);
+  if (late === null) return;
+  throw new ConflictError(`campaign ${row.id} was ${late}: send it now or schedule it again (or take it back to draft) to send it`);
+}
+
+/**
+ * Marks a scheduled campaign past its late limit `missed`, with when and why, so that lists,
+ * stats and the page say so; a campaign rescheduled meanwhile is left alone. Returns whether
+ * it was marked.
+ */
+export async function markCampaignMissed(db: Db, row: CampaignRow, zone: string, now: number): Promise<boolean> {
+  const late = lateness(row, zone, now);
+  if (late === null) return false;
+  const result = await db
+    .updateTable('newsletter_campaigns')
+    .set({ status: 'missed', missed_at: now, missed_reason: `not started: it was ${late}`, updated_at: now })
+    .where('workspace_id', '=', row.workspace_id)
+    .where('id', '=', row.id)
+    .where('status', '=', 'scheduled')
+    .where('scheduled_at', '=', row.scheduled_at)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Where the campaign's mail comes from: the list's sender, else the first mail account, else the first own address. */

@@ -1,7 +1,7 @@
 /**
  * The newsletter's jobs on the queue of each engine: a scheduled campaign whose time came is
  * sent by the worker through the workspace's mail account, once, however often its job runs;
- * one past its late limit is left alone; active drips are run.
+ * one past its late limit is not sent but marked missed, with when and why; active drips are run.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/database.js';
@@ -15,7 +15,7 @@ import { loadMailKey } from '../mail/secret-box.js';
 import { buildWorkspace, T0 } from '../test/factories.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { updateWorkspaceSettings } from '../workspaces/workspaces.service.js';
-import { createCampaign, scheduleCampaign } from './campaigns.service.js';
+import { createCampaign, findCampaignOrThrow, scheduleCampaign } from './campaigns.service.js';
 import { NEWSLETTER_JOBS, newsletterDueJob, sendCampaignJob } from './newsletter.jobs.js';
 import { createList, subscribe } from './subscribers.service.js';
 import { startSmtpSink, type SmtpSink } from './test-smtp-sink.js';
@@ -61,7 +61,7 @@ describe.each(testDialects())('newsletter jobs on %s', (dialect) => {
     return campaign.id;
   }
 
-  it('sends a scheduled campaign whose time came, once, and leaves one past its late limit', async () => {
+  it('sends a scheduled campaign whose time came, once, and marks one past its late limit missed', async () => {
     const now = T0 + 24 * 60 * MINUTE;
     const due = await scheduledCampaign('due', now - 5 * MINUTE);
     const late = await scheduledCampaign('late', now - 7 * 60 * MINUTE);
@@ -78,6 +78,14 @@ describe.each(testDialects())('newsletter jobs on %s', (dialect) => {
     await until(async () => (await listJobs(queue, {})).length === 0, 'the repeated job to finish');
     expect(sink.received).toHaveLength(3);
     const statuses = await db.kysely.selectFrom('newsletter_campaigns').select(['id', 'status']).where('workspace_id', '=', ws.id).execute();
-    expect(Object.fromEntries(statuses.map((c) => [c.id, c.status]))).toEqual({ [due]: 'sent', [late]: 'scheduled' });
+    expect(Object.fromEntries(statuses.map((c) => [c.id, c.status]))).toEqual({ [due]: 'sent', [late]: 'missed' });
+    const missed = await findCampaignOrThrow(db.kysely, ws, late);
+    expect(missed.missed_at).toBe(new Date(now).toISOString());
+    expect(missed.missed_reason).toMatch(/^not started: it was scheduled for \d{4}-\d\d-\d\d \d\d:\d\d \(.+\) and would start 7\.0 h late, more than its limit of 6 h$/);
+    expect(sink.received.filter((m) => m.to.includes('.late@'))).toEqual([]);
+    // The cron again: a missed campaign is neither sent nor marked twice.
+    await newsletterDueJob.run({}, { ...ctx, now: () => now + 5 * MINUTE });
+    expect(await listJobs(queue, {})).toEqual([]);
+    expect((await findCampaignOrThrow(db.kysely, ws, late)).missed_at).toBe(new Date(now).toISOString());
   }, 60_000);
 });

@@ -1,15 +1,15 @@
 /**
  * The newsletter's background work as jobs. Every minute the queue's cron runs
  * `newsletter.campaigns-due`, which enqueues a send for each scheduled campaign whose time has
- * come (within its late limit: one past it is left scheduled, and `campaign send` says why it
- * refuses), keyed by campaign; and `newsletter.drips` for each workspace with active drips. The
+ * come, keyed by campaign (one past its late limit is marked `missed` with when and why, and
+ * waits for the user to send it now or reschedule it); and `newsletter.drips` for each workspace with active drips. The
  * send ledger makes a send that runs twice, or in two workers, mail nobody twice.
  */
 import { z } from 'zod';
 import { defineJob } from '../jobs/jobs.types.js';
-import { HOUR_MS } from '../shared/time.js';
 import { findWorkspaceByIdOrThrow, listWorkspaces } from '../workspaces/workspaces.service.js';
 import { listDueCampaignRows } from './campaigns.repo.js';
+import { markCampaignMissed } from './campaigns.service.js';
 import { listActiveDrips } from './drips.repo.js';
 import { runDueDrips } from './drips.runner.js';
 import { sendCampaign } from './sender.js';
@@ -54,8 +54,10 @@ export const newsletterDueJob = defineJob({
   maxAttempts: 1,
   async run(_p, ctx) {
     const now = ctx.now();
+    const zones = new Map<string, string>();
     for (const row of await listDueCampaignRows(ctx.db.kysely, now)) {
-      if (row.scheduled_at !== null && now - Number(row.scheduled_at) > row.late_limit_hours * HOUR_MS) continue;
+      if (!zones.has(row.workspace_id)) zones.set(row.workspace_id, (await findWorkspaceByIdOrThrow(ctx.db.kysely, row.workspace_id)).settings.time_zone);
+      if (await markCampaignMissed(ctx.db.kysely, row, zones.get(row.workspace_id) as string, now)) continue;
       await ctx.enqueue(sendCampaignJob.name, { workspace_id: row.workspace_id, campaign_id: row.id });
     }
     for (const ws of await listWorkspaces(ctx.db.kysely)) {

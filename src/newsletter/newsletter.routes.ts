@@ -7,20 +7,22 @@ import { z } from 'zod';
 import { callerOf } from '../http/auth.js';
 import { decodeCursor, encodeCursor, PageQuerySchema, sendPage } from '../http/pagination.js';
 import { IdParam, problems, type ApiApp, type RouteDeps } from '../http/routes.js';
-import { createCampaign, findCampaignOrThrow, listCampaigns, previewCampaign, scheduleCampaign } from './campaigns.service.js';
+import { campaignStatsWithState, listUncertainRecipients } from './campaign-state.js';
+import { createCampaign, findCampaignOrThrow, listCampaigns, previewCampaign, reopenMissedCampaign, scheduleCampaign } from './campaigns.service.js';
 import {
   CampaignInputSchema,
+  CampaignStatsSchema,
   CampaignSchema,
   ImportResultSchema,
   ListInputSchema,
   ListSchema,
   PreviewSchema,
-  SendStatsSchema,
   SUBSCRIBER_STATUSES,
   SubscribeInputSchema,
   SubscriberSchema,
+  UncertainRecipientSchema,
 } from './newsletter.schema.js';
-import { campaignStats, releaseUncertain, runCampaignSend, startCampaignSend, testSendCampaign } from './sender.js';
+import { releaseUncertain, runCampaignSend, startCampaignSend, testSendCampaign } from './sender.js';
 import { smtpTargetFromAccount } from './smtp-target.js';
 import { importSubscribers } from './subscriber-import.js';
 import { changeSubscriberStatus, createList, findListOrThrow, findListRowOrThrow, listLists, listSubscribers, subscribe } from './subscribers.service.js';
@@ -28,7 +30,16 @@ import { changeSubscriberStatus, createList, findListOrThrow, findListRowOrThrow
 const ListParam = IdParam('listId');
 const CampaignParam = IdParam('campaignId');
 const SubscriberParams = z.object({ listId: z.string().min(1).max(200), subscriberId: z.string().min(1).max(200) });
-const SubscriberQuery = PageQuerySchema.extend({ status: z.enum(SUBSCRIBER_STATUSES).optional() });
+const SubscriberQuery = PageQuerySchema.extend({
+  status: z.enum(SUBSCRIBER_STATUSES).optional(),
+  email: z.string().max(320).optional().describe('only addresses containing this text'),
+});
+/**
+ * The preview's own policy: https and inline images, inline styles, nothing else (no script,
+ * no form, no frame, no plug-in), and sandboxed even when opened on its own. The app's policy
+ * stays as strict as it is.
+ */
+const PREVIEW_CSP = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; font-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox";
 const ImportBody = z.strictObject({ csv: z.string().max(20_000_000).describe('CSV text, columns email[,name]'), confirmed: z.boolean().default(false) });
 const StatusBody = z.strictObject({ status: z.enum(['confirmed', 'unsubscribed']).describe('confirmed: consent given elsewhere') });
 const ScheduleBody = z.strictObject({ at: z.string().max(60).nullable().describe('ISO 8601, in the workspace’s zone without an offset; null: back to draft') });
@@ -65,10 +76,17 @@ export function newsletterRoutes(app: ApiApp, deps: RouteDeps) {
 
   app.get('/newsletter/lists/:listId/subscribers', {
     config: { access: 'viewer' },
-    schema: { tags, summary: 'A list’s subscribers, optionally of one status', params: ListParam, querystring: SubscriberQuery, response: { 200: z.array(SubscriberSchema), ...problems } },
+    schema: {
+      tags,
+      summary: 'A list’s subscribers, optionally of one status or matching an address; X-Total-Count counts every match',
+      params: ListParam,
+      querystring: SubscriberQuery,
+      response: { 200: z.array(SubscriberSchema), ...problems },
+    },
   }, async (request, reply) => {
-    const { limit, cursor, status } = request.query;
-    const page = await listSubscribers(db, callerOf(request).workspace, request.params.listId as string, { status, limit, after: cursor ? decodeCursor(cursor) : undefined });
+    const { limit, cursor, status, email } = request.query;
+    const page = await listSubscribers(db, callerOf(request).workspace, request.params.listId as string, { status, email, limit, after: cursor ? decodeCursor(cursor) : undefined });
+    reply.header('x-total-count', String(page.total));
     return sendPage(request, reply, { items: page.items, next: page.next ? encodeCursor(page.next) : null });
   });
 
@@ -93,10 +111,11 @@ export function newsletterRoutes(app: ApiApp, deps: RouteDeps) {
 
   app.get('/newsletter/campaigns', {
     config: { access: 'viewer' },
-    schema: { tags, summary: 'Campaigns, newest first', querystring: PageQuerySchema, response: { 200: z.array(CampaignSchema), ...problems } },
+    schema: { tags, summary: 'Campaigns, newest first; X-Total-Count counts them all', querystring: PageQuerySchema, response: { 200: z.array(CampaignSchema), ...problems } },
   }, async (request, reply) => {
     const { limit, cursor } = request.query;
     const page = await listCampaigns(db, callerOf(request).workspace, { limit, before: cursor ? decodeCursor(cursor) : undefined });
+    reply.header('x-total-count', String(page.total));
     return sendPage(request, reply, { items: page.items, next: page.next ? encodeCursor(page.next) : null });
   });
 
@@ -118,6 +137,23 @@ export function newsletterRoutes(app: ApiApp, deps: RouteDeps) {
     schema: { tags, summary: 'The copy a subscriber (or a sample) would get', params: CampaignParam, querystring: z.object({ subscriber: z.string().max(320).optional() }), response: { 200: PreviewSchema, ...problems } },
   }, async (request) => previewCampaign(db, callerOf(request).workspace, request.params.campaignId as string, request.query.subscriber, deps.now()));
 
+  app.get('/newsletter/campaigns/:campaignId/preview.html', {
+    config: { access: 'viewer' },
+    schema: {
+      tags,
+      summary: 'The preview’s HTML as a page of its own, for a sandboxed frame: remote https images show, no script runs',
+      params: CampaignParam,
+      querystring: z.object({ subscriber: z.string().max(320).optional() }),
+      response: { 200: z.string(), ...problems },
+    },
+  }, async (request, reply) => {
+    const preview = await previewCampaign(db, callerOf(request).workspace, request.params.campaignId as string, request.query.subscriber, deps.now());
+    // Origin-keying means nothing for a sandboxed page (its origin is opaque), and asking for it
+    // in a frame of a page already keyed otherwise makes Chromium log a warning.
+    reply.removeHeader('origin-agent-cluster');
+    return reply.header('content-security-policy', PREVIEW_CSP).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(preview.html);
+  });
+
   app.post('/newsletter/campaigns/:campaignId/schedule', {
     config: { access: 'member', audit: { action: 'newsletter_campaign.schedule', target: 'newsletter_campaign', param: 'campaignId' } },
     schema: { tags, summary: 'Schedule the send, or take it back to draft', params: CampaignParam, body: ScheduleBody, response: { 200: CampaignSchema, ...problems } },
@@ -134,20 +170,32 @@ export function newsletterRoutes(app: ApiApp, deps: RouteDeps) {
 
   app.post('/newsletter/campaigns/:campaignId/send', {
     config: { access: 'admin', audit: { action: 'newsletter_campaign.send', target: 'newsletter_campaign', param: 'campaignId' } },
-    schema: { tags, summary: 'Start sending through a mail account; follow it with /stats', params: CampaignParam, body: SendBody, response: { 202: SendStatsSchema, ...problems } },
+    schema: {
+      tags,
+      summary: 'Start sending through a mail account (a missed campaign: now); follow it with /stats',
+      params: CampaignParam,
+      body: SendBody,
+      response: { 202: CampaignStatsSchema, ...problems },
+    },
   }, async (request, reply) => {
     const ws = callerOf(request).workspace;
     const id = request.params.campaignId as string;
     const smtp = await smtpTargetFromAccount(deps.db, ws, deps.mailKey(), request.body.account);
+    await reopenMissedCampaign(db, ws, id, deps.now());
     await startCampaignSend(deps.db, ws, id, deps.now());
     deps.background(runCampaignSend(deps.db, ws, id, { smtp, rate: request.body.rate, concurrency: request.body.concurrency }).catch((error) => request.log.error({ err: error }, 'campaign send stopped')));
-    return reply.code(202).send(await campaignStats(deps.db, ws, id));
+    return reply.code(202).send(await campaignStatsWithState(deps.db, ws, id));
   });
 
   app.get('/newsletter/campaigns/:campaignId/stats', {
     config: { access: 'viewer' },
-    schema: { tags, summary: 'Send progress and engagement', params: CampaignParam, response: { 200: SendStatsSchema, ...problems } },
-  }, async (request) => campaignStats(deps.db, callerOf(request).workspace, request.params.campaignId as string));
+    schema: { tags, summary: 'Send progress and engagement, and why a missed campaign did not start', params: CampaignParam, response: { 200: CampaignStatsSchema, ...problems } },
+  }, async (request) => campaignStatsWithState(deps.db, callerOf(request).workspace, request.params.campaignId as string));
+
+  app.get('/newsletter/campaigns/:campaignId/uncertain', {
+    config: { access: 'viewer' },
+    schema: { tags, summary: 'Recipients the mail server may or may not have taken, with what the send saw', params: CampaignParam, response: { 200: z.array(UncertainRecipientSchema), ...problems } },
+  }, async (request) => listUncertainRecipients(deps.db, callerOf(request).workspace, request.params.campaignId as string));
 
   app.post('/newsletter/campaigns/:campaignId/release', {
     config: { access: 'admin', audit: { action: 'newsletter_campaign.release', target: 'newsletter_campaign', param: 'campaignId' } },

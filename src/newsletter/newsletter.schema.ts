@@ -71,7 +71,8 @@ export const SegmentSchema = z.strictObject({
 });
 export type Segment = z.infer<typeof SegmentSchema>;
 
-export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled'] as const;
+/** missed: scheduled, but the worker could not start it within its late limit; send it now or reschedule it. */
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'missed', 'sending', 'sent', 'cancelled'] as const;
 
 export const CampaignInputSchema = z.strictObject({
   list: z.string().min(1).max(200).describe('list id or name'),
@@ -97,8 +98,18 @@ export const CampaignSchema = z.object({
   created_at: z.string(),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
+  missed_at: z.string().nullable().describe('when the worker found it scheduled past its late limit (status missed)'),
+  missed_reason: z.string().nullable().describe('why a missed campaign did not start'),
 });
 export type Campaign = z.infer<typeof CampaignSchema>;
+
+export const UncertainRecipientSchema = z.object({
+  subscriber_id: z.string(),
+  email: z.string(),
+  reason: z.string().describe('what the send saw: the connection lost after the message was handed over, or the sender stopped mid-send'),
+  at: z.string().nullable().describe('when the send was attempted'),
+});
+export type UncertainRecipient = z.infer<typeof UncertainRecipientSchema>;
 
 export const PreviewSchema = z.object({
   to: z.string(),
@@ -128,3 +139,10 @@ export const SendStatsSchema = z.object({
   finished_at: z.string().nullable(),
 });
 export type SendStats = z.infer<typeof SendStatsSchema>;
+
+/** The stats with why a missed campaign did not start. */
+export const CampaignStatsSchema = SendStatsSchema.extend({
+  missed_at: z.string().nullable().describe('when the worker found it past its late limit (status missed)'),
+  missed_reason: z.string().nullable(),
+});
+export type CampaignStats = z.infer<typeof CampaignStatsSchema>;

@@ -2,7 +2,7 @@
 
 export type SubscriberStatus = 'unconfirmed' | 'confirmed' | 'unsubscribed' | 'bounced' | 'complained';
 export type SubscriberSource = 'form' | 'import' | 'cli' | 'api' | 'contact';
-export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
+export type CampaignStatus = 'draft' | 'scheduled' | 'missed' | 'sending' | 'sent' | 'cancelled';
 /** A ledger row's state: `uncertain` (the SMTP call may have gone through) is never retried by itself. */
 export type SendStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'uncertain' | 'skipped';
 export type NewsletterEventKind = 'open' | 'click' | 'unsubscribe' | 'bounce_hard' | 'bounce_soft' | 'complaint' | 'confirm' | 'reply';
@@ -63,6 +63,9 @@ export interface NewsletterCampaignsTable {
   updated_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** When the worker found a scheduled campaign past its late limit, and why it did not start it. */
+  missed_at: number | null;
+  missed_reason: string | null;
 }
 
 export interface NewsletterSendsTable {

@@ -1,5 +1,5 @@
 /** Every query on lists, subscribers and suppressions. Row types stay in here. */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { NewsletterListsTable, NewsletterSubscribersTable, SubscriberStatus } from './newsletter.table.js';
 
@@ -67,12 +67,32 @@ export async function findListEmails(db: Db, workspaceId: string, listId: string
   return found;
 }
 
-/** One page of a list's subscribers in id order, after `afterId`. */
-export function listSubscriberRows(db: Db, workspaceId: string, listId: string, filter: { status?: SubscriberStatus; afterId?: string; limit: number }): Promise<SubscriberRow[]> {
-  let q = db.selectFrom('newsletter_subscribers').selectAll().where('workspace_id', '=', workspaceId).where('list_id', '=', listId);
+export interface SubscriberFilter {
+  status?: SubscriberStatus;
+  /** Part of the address (addresses are stored lower-cased). */
+  email?: string;
+}
+
+function whereSubscribers(db: Db, workspaceId: string, listId: string, filter: SubscriberFilter) {
+  let q = db.selectFrom('newsletter_subscribers').where('workspace_id', '=', workspaceId).where('list_id', '=', listId);
   if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.email) {
+    const pattern = `%${filter.email.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where(sql<boolean>`email like ${pattern} escape '\\'`);
+  }
+  return q;
+}
+
+/** One page of a list's subscribers in id order, after `afterId`. */
+export function listSubscriberRows(db: Db, workspaceId: string, listId: string, filter: SubscriberFilter & { afterId?: string; limit: number }): Promise<SubscriberRow[]> {
+  let q = whereSubscribers(db, workspaceId, listId, filter).selectAll();
   if (filter.afterId) q = q.where('id', '>', filter.afterId);
   return q.orderBy('id').limit(filter.limit).execute();
+}
+
+export async function countSubscriberRows(db: Db, workspaceId: string, listId: string, filter: SubscriberFilter): Promise<number> {
+  const row = await whereSubscribers(db, workspaceId, listId, filter).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export function updateSubscriberRow(db: Db, workspaceId: string, id: string, values: Partial<SubscriberRow>) {

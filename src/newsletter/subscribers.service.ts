@@ -34,6 +34,7 @@ import {
   insertSuppressionRow,
   listListRows,
   listSubscriberRows,
+  countSubscriberRows,
   markAddressOnAllLists,
   updateSubscriberRow,
   type ListRow,
@@ -225,20 +226,25 @@ export async function suppressAddress(db: Db, ws: Workspace, email: string, reas
 }
 
 /**
- * One page of a list's subscribers, in id order.
+ * One page of a list's subscribers, in id order, optionally of one status or whose address
+ * contains `email`; `total` counts every match, not only this page.
  * @throws not_found (list), validation (status)
  */
 export async function listSubscribers(
   db: Db,
   ws: Workspace,
   listRef: string,
-  page: { status?: string; after?: string; limit: number },
-): Promise<{ items: Subscriber[]; next: string | null }> {
+  page: { status?: string; email?: string; after?: string; limit: number },
+): Promise<{ items: Subscriber[]; next: string | null; total: number }> {
   const list = await findListRowOrThrow(db, ws, listRef);
   if (page.status !== undefined && !(SUBSCRIBER_STATUSES as readonly string[]).includes(page.status)) {
     throw new ValidationError(`status: expected one of ${SUBSCRIBER_STATUSES.join(', ')}`, [{ where: 'status', reason: 'unknown status' }]);
   }
-  const rows = await listSubscriberRows(db, ws.id, list.id, { status: page.status as SubscriberStatus | undefined, afterId: page.after, limit: page.limit + 1 });
+  const filter = { status: page.status as SubscriberStatus | undefined, email: page.email?.trim() || undefined };
+  const [rows, total] = await Promise.all([
+    listSubscriberRows(db, ws.id, list.id, { ...filter, afterId: page.after, limit: page.limit + 1 }),
+    countSubscriberRows(db, ws.id, list.id, filter),
+  ]);
   const items = rows.slice(0, page.limit).map(subscriberRowToSubscriber);
-  return { items, next: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null };
+  return { items, next: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null, total };
 }

@@ -5,7 +5,10 @@
  * fits a phone, passes axe, names itself and logs nothing to the console. Its own workspace
  * and owner, made with the CLI; the list and its subscribers are written with the services
  * on the data folder the server serves. Last, a campaign is written, previewed, test-sent and
- * sent through the workspace's mail account to a loopback SMTP server the test starts.
+ * sent through the workspace's mail account to a loopback SMTP server the test starts: on the
+ * way it is scheduled and unscheduled, its remote image loads in the preview, and the public
+ * address the send needs is set in Settings from the link the refusal gives. Last, a list of
+ * 130 is paged and searched.
  */
 import { expect, type Page, test } from '@playwright/test';
 import { simpleParser } from 'mailparser';
@@ -28,7 +31,7 @@ test.beforeEach(({ page }) => {
   page.on('console', (m) => {
     // The accessibility check injects axe into every frame; the sandboxed mail preview blocks it
     // (as it blocks any script), and Chromium logs that. Not the app's doing.
-    if (m.text().startsWith("Blocked script execution in 'about:srcdoc'")) return;
+    if (/^Blocked script execution in '[^']*\/preview\.html'/.test(m.text())) return;
     if (m.type() === 'error' || m.type() === 'warning') consoleMessages.push(`${m.type()}: ${m.text()}`);
   });
 });
@@ -134,6 +137,8 @@ test('the funnel is in Reports, and the Newsletter page fits a 375 px phone', as
 });
 
 test('a campaign is written, previewed, test-sent, sent once to each subscriber, and counted', async ({ page }) => {
+  // Many steps and four accessibility checks: more than the default minute on a busy machine.
+  test.setTimeout(180_000);
   // The campaign goes out through the workspace's mail account: its SMTP server is the loopback one.
   process.env.RAPPORT_E2E_SMTP_PASSWORD = SMTP_PASSWORD;
   rapport('--workspace', 'news-studio', 'account', 'add', '--imap', 'imap://nina@127.0.0.1:1', '--smtp', `smtp://nina@127.0.0.1:${smtp.port}`, '--password-env', 'RAPPORT_E2E_SMTP_PASSWORD', '--address', 'me@news.test');
@@ -166,7 +171,13 @@ test('a campaign is written, previewed, test-sent, sent once to each subscriber,
   await campaigns.getByLabel('To list').selectOption({ label: 'Launch note' });
   await campaigns.getByLabel('Subject').fill('We launched: the pricing page');
   await campaigns.getByLabel('Preheader').fill('Three plans, plainly');
-  await campaigns.getByLabel(/^Body/).fill('Hello {{first_name|there}},\n\nRead [the pricing page](https://news.test/pricing).');
+  await campaigns.getByLabel(/^Body/).fill('Hello {{first_name|there}},\n\n![The team at launch](https://images.news.test/launch.png)\n\nRead [the pricing page](https://news.test/pricing).');
+  // The issue's remote image, served by the test: the preview may load it (https), and does.
+  const imageLoads: string[] = [];
+  await page.context().route('https://images.news.test/**', (route) => {
+    imageLoads.push(route.request().url());
+    return route.fulfill({ contentType: 'image/png', body: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64') });
+  });
   await campaigns.getByRole('button', { name: 'Save draft' }).click();
 
   const campaign = campaigns.getByTestId('campaign');
@@ -174,28 +185,67 @@ test('a campaign is written, previewed, test-sent, sent once to each subscriber,
   await expect(campaigns.getByTestId('campaigns').getByRole('row', { name: /We launched/ }).getByRole('cell')).toHaveText(['Launch note', 'draft', /\d/]);
   const frame = campaign.locator('iframe[title="HTML preview"]');
   await expect(frame).toHaveAttribute('sandbox', '');
-  // The preview is untracked: its links are the article's own, and it loads no open pixel.
-  await expect(frame).toHaveAttribute('srcdoc', /<a [^>]*href="https:\/\/news\.test\/pricing"[^>]*>the pricing page<\/a>/);
-  await expect(frame).toHaveAttribute('srcdoc', /Hello Eve,/);
-  await expect(frame).not.toHaveAttribute('srcdoc', /\/p\/o\//);
+  await expect.poll(() => imageLoads).toEqual(['https://images.news.test/launch.png']);
+  // The preview is its own page with its own policy: https images, no script. It is untracked:
+  // its links are the article's own, and it loads no open pixel.
+  const previewPage = await page.request.get(String(await frame.getAttribute('src')));
+  expect(previewPage.headers()['content-security-policy']).toMatch(/img-src https: data:.*sandbox/);
+  expect(previewPage.headers()['content-security-policy']).not.toMatch(/script-src/);
+  const previewHtml = await previewPage.text();
+  expect(previewHtml).toMatch(/<a [^>]*href="https:\/\/news\.test\/pricing"[^>]*>the pricing page<\/a>/);
+  expect(previewHtml).toMatch(/<img [^>]*src="https:\/\/images\.news\.test\/launch\.png"/);
+  expect(previewHtml).toContain('Hello Eve,');
+  expect(previewHtml).not.toMatch(/\/p\/o\//);
+  const rows = campaigns.getByTestId('campaigns');
+  await expect(campaigns.getByRole('status').filter({ hasText: /campaigns$/ })).toHaveText('2 campaigns');
   await campaign.getByText('Text part').click();
   await expect(campaign.getByTestId('preview-text')).toContainText('Read the pricing page [https://news.test/pricing]');
   await expect(campaign.getByTestId('preview-text')).toContainText('Unsubscribe: ');
 
-  // Without a public address the send is refused, and the page says how to set it.
+  // Scheduled for a time in the workspace's zone, then taken back to draft.
+  const sendAt = campaign.getByLabel(/^Send at \(UTC\)/);
+  await sendAt.fill('2030-01-07T09:00');
+  await campaign.getByRole('button', { name: 'Schedule', exact: true }).click();
+  await expect(campaign.getByText(/· scheduled for .*2030.* \(UTC\)/)).toBeVisible();
+  await expect(rows.getByRole('row', { name: /We launched/ }).getByRole('cell').nth(1)).toHaveText('scheduled');
+  await expect(sendAt).toHaveValue('2030-01-07T09:00');
+  await campaign.getByRole('button', { name: 'Unschedule' }).click();
+  await expect(rows.getByRole('row', { name: /We launched/ }).getByRole('cell').nth(1)).toHaveText('draft');
+  await expect(campaign.getByText(/scheduled for/)).toHaveCount(0);
+
+  // Without a public address the send is refused, and the page links to where it is set.
   await campaign.getByRole('button', { name: 'Send…' }).click();
   await expect(campaign.getByText('Send “We launched: the pricing page” now to 3 recipients?', { exact: false })).toBeVisible();
+  await expect(campaign.getByLabel('Send through')).toHaveValue('');
+  await expect(campaign.getByLabel('Send through').locator('option').first()).toHaveText('me@news.test (the first)');
+  await campaign.getByLabel('Messages per second at most').fill('50');
   await campaign.getByRole('button', { name: 'Send to 3' }).click();
-  await expect(campaign.getByRole('alert')).toContainText('rapport newsletter public-url https://crm.example.com');
+  await expect(campaign.getByRole('alert')).toContainText('Set the address where people reach this Rapport first');
   // Chromium logs the refused request itself; that one is expected.
   consoleMessages = consoleMessages.filter((m) => !m.includes('status of 400 (Bad Request)'));
-  rapport('--workspace', 'news-studio', 'newsletter', 'public-url', `http://127.0.0.1:${process.env.RAPPORT_E2E_PORT}`);
+  await campaign.getByRole('link', { name: 'Settings → Public address' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  const address = page.getByRole('textbox', { name: 'Public address' });
+  await expect(address).toBeFocused();
+  // Checked beside the field before anything is saved.
+  await address.fill('http://crm.example.com/news?x=1');
+  await expect(page.getByText('Use https://host[/path] (http:// only for localhost), with no user, query or fragment.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save address' })).toBeDisabled();
+  const publicUrl = `http://127.0.0.1:${process.env.RAPPORT_E2E_PORT}`;
+  await address.fill(`${publicUrl}/`);
+  await expect(page.getByText(`Links in each issue will start with ${publicUrl}/p/…`)).toBeVisible();
+  await page.getByRole('button', { name: 'Save address' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Public address' })).toHaveText(`Public address saved: ${publicUrl}.`);
+  await expectAccessible(page, 'Settings with the public address');
+  await page.goBack();
+  await campaigns.getByRole('button', { name: 'We launched: the pricing page' }).click();
 
   await campaign.getByLabel('Send a test to').fill('nina@news.test');
   await campaign.getByRole('button', { name: 'Send test' }).click();
   await expect(campaign.getByRole('status').filter({ hasText: 'Test sent' })).toHaveText('Test sent to nina@news.test.');
   expect(smtp.received.map((m) => m.to)).toEqual([['nina@news.test']]);
 
+  await campaign.getByRole('button', { name: 'Send…' }).click();
   await campaign.getByRole('button', { name: 'Send to 3' }).click();
   const stats = campaign.getByTestId('campaign-stats');
   await expect(stats.getByRole('definition')).toHaveText(['3', '3', '0', '0', '0', '0', '0', '0', '0', '0']);
@@ -219,4 +269,45 @@ test('a campaign is written, previewed, test-sent, sent once to each subscriber,
   await expectNoHorizontalScroll(page);
   await expectAccessible(page, 'a sent campaign on a phone');
   await screenshot(page, 'newsletter-campaign');
+});
+
+test('a list of 130 subscribers is paged by 100 and searched by address', async ({ page }) => {
+  test.setTimeout(120_000);
+  const db = await openDatabase({ dataDir: process.env.RAPPORT_E2E_DATA as string });
+  try {
+    const ws = await resolveWorkspace(db.kysely, 'news-studio');
+    await createList(db.kysely, ws, { name: 'Big list', from_address: 'me@news.test' }, Date.now());
+    for (let i = 1; i <= 130; i += 1) await subscribe(db.kysely, ws, 'Big list', { email: `big${String(i).padStart(3, '0')}@reader.test`, confirmed: true }, 'import', Date.now());
+  } finally {
+    await db.close();
+  }
+  await signInAsNina(page);
+  await page.goto('/newsletter');
+  const subscribers = page.getByRole('region', { name: 'Subscribers', exact: true });
+  await subscribers.getByLabel('Subscribers of list').selectOption({ label: 'Big list' });
+  const table = subscribers.getByTestId('subscribers');
+  await expect(subscribers.getByRole('status')).toHaveText('Showing 100 of 130 subscribers');
+  await expect(table.locator('tbody tr')).toHaveCount(100);
+  await subscribers.getByRole('button', { name: 'Load more' }).click();
+  await expect(subscribers.getByRole('status')).toHaveText('130 subscribers');
+  await expect(table.locator('tbody tr')).toHaveCount(130);
+  await expect(table.getByRole('row', { name: /big130@reader\.test/ })).toBeVisible();
+  await expect(subscribers.getByRole('button', { name: 'Load more' })).toHaveCount(0);
+
+  await subscribers.getByLabel('Find by address').fill('BIG12');
+  await expect(subscribers.getByRole('status')).toHaveText('10 matching subscribers');
+  await expect(table.getByRole('rowheader')).toHaveText(Array.from({ length: 10 }, (_, i) => `big12${i}@reader.test`));
+  await subscribers.getByLabel('Find by address').fill('nobody-here');
+  await expect(subscribers.getByText('No subscriber’s address contains “nobody-here”.')).toBeVisible();
+  // Back to the whole list as it was read: both pages.
+  await subscribers.getByLabel('Find by address').fill('');
+  await expect(subscribers.getByRole('status')).toHaveText('130 subscribers');
+
+  await expectAccessible(page, 'Newsletter with a paged list');
+  await page.setViewportSize({ width: 375, height: 740 });
+  await expectNoHorizontalScroll(page);
+  await page.goto('/settings#public-url');
+  await expect(page.getByRole('textbox', { name: 'Public address' })).toHaveValue(`http://127.0.0.1:${process.env.RAPPORT_E2E_PORT}`);
+  await expectNoHorizontalScroll(page);
+  await expectAccessible(page, 'Settings on a phone');
 });

@@ -35,11 +35,12 @@ async function parseSegment(text: string | undefined) {
   return segment;
 }
 
-function describeStats(s: SendStats): string {
+function describeStats(s: SendStats & { missed_reason?: string | null }): string {
   const lines = [
     `Campaign ${s.campaign_id}: ${s.status}; ${s.sent}/${s.total} sent, ${s.pending} pending, ${s.failed} failed, ${s.skipped} skipped, ${s.uncertain} uncertain`,
     `Opened by ${s.opened}, clicked by ${s.clicked}, ${s.unsubscribed} unsubscribed, ${s.bounced} bounced, ${s.complained} complained.`,
   ];
+  if (s.status === 'missed') lines.push(`Missed: ${s.missed_reason ?? 'not started within its late limit'}. Send it now with: rapport newsletter campaign send ${s.campaign_id}, or schedule it again.`);
   if (s.uncertain > 0) lines.push(`${s.uncertain} uncertain: the server may have them; check its log, then resend those it has not with: rapport newsletter campaign release ${s.campaign_id} --email ADDR,…`);
   return lines.join('\n');
 }
@@ -105,7 +106,8 @@ function registerCampaignCommands(newsletter: Command): void {
       await withWorkspace(command, async (ctx) => {
         const { listCampaigns } = await import('../../newsletter/campaigns.service.js');
         const { items } = await listCampaigns(ctx.db.kysely, ctx.ws, { limit: 500 });
-        emit(ctx, items, () => (items.length === 0 ? 'No campaign yet.' : table(['id', 'status', 'subject', 'created'], items.map((c) => [c.id, c.status, c.subject, c.created_at.slice(0, 16)]))));
+        const missed = items.filter((c) => c.status === 'missed').map((c) => `${c.id} missed: ${c.missed_reason}. Send it now (campaign send) or schedule it again.`);
+        emit(ctx, items, () => (items.length === 0 ? 'No campaign yet.' : [table(['id', 'status', 'subject', 'created'], items.map((c) => [c.id, c.status, c.subject, c.created_at.slice(0, 16)])), ...missed].join('\n')));
       });
     });
   campaign
@@ -150,13 +152,15 @@ function registerCampaignCommands(newsletter: Command): void {
   smtpOptions(
     campaign
       .command('send <id>')
-      .description('send the campaign, exactly once per recipient; run it again to resume after a stop')
+      .description('send the campaign, exactly once per recipient; run it again to resume after a stop (a missed campaign is sent now)')
       .option('--rate <n>', 'messages per second at most (default 20; 0: no limit)', intOption('--rate'))
       .option('--concurrency <n>', 'SMTP connections at once (default 4)', intOption('--concurrency')),
   ).action(async (id: string, opts: { smtp?: string; passwordEnv?: string; account?: string; rate?: number; concurrency?: number }, command: Command) => {
     await withWorkspace(command, async (ctx) => {
       const { sendCampaign } = await import('../../newsletter/sender.js');
+      const { reopenMissedCampaign } = await import('../../newsletter/campaigns.service.js');
       const smtp = await smtpOf(ctx, opts);
+      await reopenMissedCampaign(ctx.db.kysely, ctx.ws, id, ctx.now);
       const progress = await makeProgress(!ctx.json && !!process.stderr.isTTY);
       let stats: SendStats;
       try {
@@ -172,8 +176,8 @@ function registerCampaignCommands(newsletter: Command): void {
     .description('how far the send is, and who opened, clicked, unsubscribed, bounced or complained')
     .action(async (id: string, _opts: unknown, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const { campaignStats } = await import('../../newsletter/sender.js');
-        const stats = await campaignStats(ctx.db, ctx.ws, id);
+        const { campaignStatsWithState } = await import('../../newsletter/campaign-state.js');
+        const stats = await campaignStatsWithState(ctx.db, ctx.ws, id);
         emit(ctx, stats, () => describeStats(stats));
       });
     });

@@ -1,6 +1,6 @@
 /**
  * Settings: workspace (addresses, hours, competitors, SLA targets, weights), members and
- * roles, mail accounts, API tokens, webhooks, and an import.
+ * roles, mail accounts, the newsletter's public address, API tokens, webhooks, and an import.
  */
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api';
@@ -9,6 +9,7 @@ import { ImportPanel } from '../components/ImportPanel';
 import { JobsSection } from '../components/settings/JobsSection';
 import { MailAccountsSection } from '../components/settings/MailAccountsSection';
 import { MembersSection } from '../components/settings/MembersSection';
+import { PublicAddressSection } from '../components/settings/PublicAddressSection';
 import { TokensSection, WebhooksSection } from '../components/settings/TokensSection';
 import { WorkspaceSettingsForm } from '../components/settings/WorkspaceSettingsForm';
 import { PageHeader, QueryState } from '../components/ui';
@@ -29,6 +30,7 @@ export default function Settings() {
         {isAdmin && <TokensSection />}
       </div>
       <MailAccountsSection canManage={isAdmin} />
+      {settings.data && <PublicAddressSection settings={settings.data} canEdit={isAdmin} />}
       {isAdmin && <WebhooksSection />}
       {isAdmin && <JobsSection />}
       <section className="card">

@@ -1,9 +1,10 @@
 /**
- * Campaigns on the Newsletter page: the list of campaigns with their status, a form that
+ * Campaigns on the Newsletter page: the campaigns with their status, a page at a time with
+ * the total ("Load more"; a missed one says so), a form that
  * writes a draft (subject, preheader and Markdown, or a whole issue with front matter) for a
  * list and a segment, and the chosen campaign's preview, test send, send and stats.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { CONTACT_KINDS, STAGES, STATUSES } from '../../../../src/contacts/contacts.schema.js';
 import { formatDateTime } from '../../format';
@@ -11,16 +12,24 @@ import { newsletterCampaignsApi, type NewsletterList, type Segment } from '../..
 import { Field } from '../forms';
 import { errorText, QueryState } from '../ui';
 import { CampaignDetail } from './CampaignDetail';
+import { MoreRows } from './MoreRows';
 
 export function CampaignsSection({ canWrite, canSend, lists }: { canWrite: boolean; canSend: boolean; lists: NewsletterList[] }) {
-  const campaigns = useQuery({ queryKey: ['newsletter-campaigns'], queryFn: newsletterCampaignsApi.campaigns });
+  const campaigns = useInfiniteQuery({
+    queryKey: ['newsletter-campaigns'],
+    queryFn: ({ pageParam }) => newsletterCampaignsApi.campaigns(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next,
+  });
   const [openId, setOpenId] = useState<string | null>(null);
   const listName = (id: string) => lists.find((l) => l.id === id)?.name ?? id;
-  const open = campaigns.data?.find((c) => c.id === openId) ?? null;
+  const shown = campaigns.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = campaigns.data?.pages.at(-1)?.total ?? 0;
+  const open = shown.find((c) => c.id === openId) ?? null;
   return (
     <section className="card stack" aria-labelledby="campaigns-h">
       <h2 id="campaigns-h">Campaigns</h2>
-      <QueryState isPending={campaigns.isPending} error={campaigns.error} empty={campaigns.data?.length === 0 ? 'No campaign yet.' : undefined}>
+      <QueryState isPending={campaigns.isPending} error={campaigns.error} empty={shown.length === 0 ? 'No campaign yet.' : undefined}>
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region needs keyboard focus (WCAG 2.1.1) */}
         <div style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label="All campaigns">
           <table className="table" data-testid="campaigns">
@@ -34,19 +43,20 @@ export function CampaignsSection({ canWrite, canSend, lists }: { canWrite: boole
               </tr>
             </thead>
             <tbody>
-              {campaigns.data?.map((c) => (
+              {shown.map((c) => (
                 <tr key={c.id}>
                   <th scope="row">
                     <button type="button" className="btn ghost small" aria-pressed={c.id === openId} onClick={() => setOpenId(c.id)}>{c.subject}</button>
                   </th>
                   <td>{listName(c.list_id)}</td>
-                  <td>{c.status}</td>
+                  <td>{c.status === 'missed' ? <strong>missed</strong> : c.status}</td>
                   <td>{formatDateTime(c.created_at)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+        <MoreRows shown={shown.length} total={total} noun="campaigns" hasMore={campaigns.hasNextPage} loading={campaigns.isFetchingNextPage} onMore={() => campaigns.fetchNextPage()} />
       </QueryState>
       {open && <CampaignDetail key={open.id} campaign={open} listName={listName(open.list_id)} canWrite={canWrite} canSend={canSend} />}
       {canWrite && lists.length > 0 && <NewCampaign lists={lists} onCreated={setOpenId} />}

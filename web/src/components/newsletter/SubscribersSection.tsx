@@ -1,19 +1,35 @@
 /**
- * One list's subscribers (the first 100) with their consent status: add one address, and
- * unsubscribe one.
+ * One list's subscribers with their consent status, a page at a time with the total, found by
+ * part of their address: add one address, and unsubscribe one.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { formatDate } from '../../format';
 import { newsletterCampaignsApi, type NewsletterList } from '../../newsletter-api';
 import { Field } from '../forms';
 import { errorText, QueryState } from '../ui';
+import { MoreRows } from './MoreRows';
 
 export function SubscribersSection({ lists, canWrite }: { lists: NewsletterList[]; canWrite: boolean }) {
   const queryClient = useQueryClient();
   const [picked, setPicked] = useState('');
   const list = picked || (lists[0]?.id ?? '');
-  const subscribers = useQuery({ queryKey: ['newsletter-subscribers', list], queryFn: () => newsletterCampaignsApi.subscribers(list), enabled: list !== '' });
+  const [search, setSearch] = useState('');
+  // Typing asks the server once the input rests a moment, not on every key.
+  const [query, setQuery] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setQuery(search.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [search]);
+  const subscribers = useInfiniteQuery({
+    queryKey: ['newsletter-subscribers', list, query],
+    queryFn: ({ pageParam }) => newsletterCampaignsApi.subscribers(list, query, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next,
+    enabled: list !== '',
+  });
+  const shown = subscribers.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = subscribers.data?.pages.at(-1)?.total ?? 0;
   const refresh = () => {
     for (const key of ['newsletter-subscribers', 'newsletter-lists', 'newsletter-funnel', 'newsletter-preview']) queryClient.invalidateQueries({ queryKey: [key] });
   };
@@ -22,16 +38,19 @@ export function SubscribersSection({ lists, canWrite }: { lists: NewsletterList[
   return (
     <section className="card stack" aria-labelledby="subscribers-h">
       <h2 id="subscribers-h">Subscribers</h2>
-      <Field label="Subscribers of list">
-        {(p) => (
-          <select {...p} value={list} onChange={(e) => setPicked(e.target.value)}>
-            {lists.map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
-          </select>
-        )}
-      </Field>
-      <QueryState isPending={subscribers.isPending} error={subscribers.error} empty={subscribers.data?.length === 0 ? 'No subscriber yet.' : undefined}>
-        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region needs keyboard focus (WCAG 2.1.1) */}
+      <div className="grid two">
+        <Field label="Subscribers of list">
+          {(p) => (
+            <select {...p} value={list} onChange={(e) => setPicked(e.target.value)}>
+              {lists.map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field label="Find by address" hint="Any part of the address.">{(p) => <input {...p} type="search" value={search} onChange={(e) => setSearch(e.target.value)} maxLength={320} />}</Field>
+      </div>
+      <QueryState isPending={subscribers.isPending} error={subscribers.error} empty={shown.length === 0 ? (query ? `No subscriber’s address contains “${query}”.` : 'No subscriber yet.') : undefined}>
         {/* relative: the header's screen-reader text stays inside the scrolling box, not past the page's edge */}
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region needs keyboard focus (WCAG 2.1.1) */}
         <div style={{ overflowX: 'auto', position: 'relative' }} tabIndex={0} role="region" aria-label="Subscribers of the list">
           <table className="table" data-testid="subscribers">
             <caption className="sr-only">Subscribers and their consent</caption>
@@ -44,7 +63,7 @@ export function SubscribersSection({ lists, canWrite }: { lists: NewsletterList[
               </tr>
             </thead>
             <tbody>
-              {subscribers.data?.map((s) => (
+              {shown.map((s) => (
                 <tr key={s.id}>
                   <th scope="row">{s.name ? `${s.name} <${s.email}>` : s.email}</th>
                   <td>{s.status}</td>
@@ -61,6 +80,7 @@ export function SubscribersSection({ lists, canWrite }: { lists: NewsletterList[
             </tbody>
           </table>
         </div>
+        <MoreRows shown={shown.length} total={total} noun={query ? 'matching subscribers' : 'subscribers'} hasMore={subscribers.hasNextPage} loading={subscribers.isFetchingNextPage} onMore={() => subscribers.fetchNextPage()} />
       </QueryState>
       {unsubscribe.error && <p className="error" role="alert">{errorText(unsubscribe.error)}</p>}
       {canWrite && <AddSubscriber list={list} onAdded={refresh} />}
