@@ -30,6 +30,7 @@ import {
   insertSendRows,
   listClaimHolders,
   nextAttemptAt,
+  refreshLedgerStatistics,
   resolveUncertainRows,
   settleSendRows,
   skipGoneRecipients,
@@ -105,6 +106,7 @@ export async function startCampaignSend(db: Db, ws: Workspace, campaignId: strin
   assertNotLate(campaign, ws.settings.time_zone, now);
   const ctx = await messageContextOf(db.kysely, ws, campaign, publicUrlOrThrow(ws.settings.public_url), now);
   const recipients = await resolveRecipients(db.kysely, ws.id, campaign.list_id, segmentOf(campaign), now);
+  let isStarted = false;
   await db.kysely.transaction().execute(async (trx) => {
     // The status change takes the campaign's row lock on PostgreSQL: a second starter waits
     // here, then finds it sending and adds no rows of a segment read a moment later.
@@ -131,7 +133,9 @@ export async function startCampaignSend(db: Db, ws: Workspace, campaignId: strin
       error: null,
     }));
     await insertSendRows(trx, rows);
+    isStarted = true;
   });
+  if (isStarted && db.dialect === 'postgres') await refreshLedgerStatistics(db.kysely);
   return { recipients: await countAll(db, ws, campaignId) };
 }
 
@@ -258,6 +262,9 @@ export async function runCampaignSend(db: Db, ws: Workspace, campaignId: string,
   // lanes run dry. Claimed rows without an outcome stay within the lanes' share, as when each
   // lane claimed its own: that bounds the uncertain rows after a crash.
   const capacity = laneCount * Math.max(1, options.claimBatch ?? 10);
+  // On PostgreSQL the next claim runs while the lanes send, so it starts while they still
+  // have work; SQLite's claim blocks the process anyway, and there fewer, larger claims win.
+  const refillAt = db.dialect === 'postgres' ? 2 * laneCount : laneCount;
   const queue: ClaimedRow[] = [];
   let outstanding = 0;
   let isDrained = false;
@@ -284,7 +291,7 @@ export async function runCampaignSend(db: Db, ws: Workspace, campaignId: string,
   const nextRow = async (): Promise<ClaimedRow | null> => {
     for (;;) {
       if (stopError || options.signal?.aborted) return null;
-      if (queue.length <= laneCount && !isDrained) void refill();
+      if (queue.length <= refillAt && !isDrained) void refill();
       const row = queue.shift();
       if (row) return row;
       if (isDrained) return null;
