@@ -12,10 +12,11 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.js';
+import { withUnsyncedCommit } from '../db/unsynced-commit.js';
 import { ConflictError, UnavailableError, ValidationError } from '../errors.js';
 import { toIsoOrNull } from '../shared/time.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
-import { buildCampaignMessage, campaignMessageId, publicUrlOrThrow, type MessageContext } from './campaign-message.js';
+import { buildCampaignMessage, campaignMessageId, compileCampaignMime, fillCampaignMessage, publicUrlOrThrow, type MessageContext } from './campaign-message.js';
 import { assertNotLate, findCampaignRowOrThrow, messageContextOf, segmentOf } from './campaigns.service.js';
 import { updateCampaignRow } from './campaigns.repo.js';
 import type { SendStats } from './newsletter.schema.js';
@@ -29,6 +30,7 @@ import {
   insertSendRows,
   listClaimHolders,
   nextAttemptAt,
+  refreshLedgerStatistics,
   resolveUncertainRows,
   settleSendRows,
   skipGoneRecipients,
@@ -48,8 +50,9 @@ export interface SendOptions {
   /** How long another sender's claim may stay open before it counts as stopped. */
   leaseMs?: number;
   /**
-   * Rows a connection claims at once (default 10). Each claim is one write; after a crash the
-   * claimed rows not yet sent are uncertain too, so this bounds that count with the lanes.
+   * Claimed rows per connection (default 10). The connections claim together, one synced
+   * write for all; after a crash the claimed rows without an outcome are uncertain too, and
+   * there are never more of them than this times the connections.
    */
   claimBatch?: number;
   /** Attempts of a transient failure before the row is failed. */
@@ -103,6 +106,7 @@ export async function startCampaignSend(db: Db, ws: Workspace, campaignId: strin
   assertNotLate(campaign, ws.settings.time_zone, now);
   const ctx = await messageContextOf(db.kysely, ws, campaign, publicUrlOrThrow(ws.settings.public_url), now);
   const recipients = await resolveRecipients(db.kysely, ws.id, campaign.list_id, segmentOf(campaign), now);
+  let isStarted = false;
   await db.kysely.transaction().execute(async (trx) => {
     // The status change takes the campaign's row lock on PostgreSQL: a second starter waits
     // here, then finds it sending and adds no rows of a segment read a moment later.
@@ -129,7 +133,9 @@ export async function startCampaignSend(db: Db, ws: Workspace, campaignId: strin
       error: null,
     }));
     await insertSendRows(trx, rows);
+    isStarted = true;
   });
+  if (isStarted && db.dialect === 'postgres') await refreshLedgerStatistics(db.kysely);
   return { recipients: await countAll(db, ws, campaignId) };
 }
 
@@ -206,6 +212,11 @@ export async function runCampaignSend(db: Db, ws: Workspace, campaignId: string,
   const pendingIds = (await db.kysely.selectFrom('newsletter_sends').select('subscriber_id').where('workspace_id', '=', ws.id).where('campaign_id', '=', campaignId).where('status', 'in', ['pending', 'uncertain']).execute()).map((r) => r.subscriber_id);
   const mergeData = await mergeDataFor(db.kysely, ws.id, pendingIds);
 
+  const mime = compileCampaignMime(ctx);
+
+  // "Sent" marks are written without waiting for the disk, in small batches: the next claim's
+  // synced commit makes them durable. Lost in a power cut, a row stays claimed and becomes
+  // uncertain, never resent; the claim itself is synced before its message goes out.
   let sentBuffer: { id: string; at: number }[] = [];
   // Flushes run one after another, and awaiting one waits for those before it: the counts
   // read after a flush then see every sent row.
@@ -216,7 +227,7 @@ export async function runCampaignSend(db: Db, ws: Workspace, campaignId: string,
       const batch = sentBuffer;
       sentBuffer = [];
       // One sent_at per batch: the batch's last message; a few ms apart at most.
-      await settleSendRows(db.kysely, key, worker, batch.map((b) => b.id), { status: 'sent', sent_at: batch.at(-1)!.at, error: null, next_attempt_at: null });
+      await withUnsyncedCommit(db, (w) => settleSendRows(w, key, worker, batch.map((b) => b.id), { status: 'sent', sent_at: batch.at(-1)!.at, error: null, next_attempt_at: null }));
     });
     return flushing;
   };
@@ -227,17 +238,18 @@ export async function runCampaignSend(db: Db, ws: Workspace, campaignId: string,
       if (sentBuffer.length >= FLUSH_EVERY) await flushSent();
       return;
     }
+    // Unsynced too: a lost write leaves the claim, which expires into uncertain.
     if (outcome.kind === 'retry' && row.attempts < maxAttempts) {
-      await settleSendRows(db.kysely, key, worker, [row.subscriber_id], { status: 'pending', error: outcome.error, next_attempt_at: now + retryBaseMs * 2 ** (row.attempts - 1) });
+      await withUnsyncedCommit(db, (w) => settleSendRows(w, key, worker, [row.subscriber_id], { status: 'pending', error: outcome.error, next_attempt_at: now + retryBaseMs * 2 ** (row.attempts - 1) }));
       return;
     }
-    await settleSendRows(db.kysely, key, worker, [row.subscriber_id], { status: outcome.kind === 'retry' ? 'failed' : outcome.kind, error: outcome.error });
+    await withUnsyncedCommit(db, (w) => settleSendRows(w, key, worker, [row.subscriber_id], { status: outcome.kind === 'retry' ? 'failed' : outcome.kind, error: outcome.error }));
   };
 
   const gate = rateGate(options.rate, clock);
   let stopError: unknown = null;
-  let isIdle = false;
-  const lanes = Array.from({ length: Math.max(1, options.concurrency) }, () => new SmtpLane(options.smtp));
+  const laneCount = Math.max(1, options.concurrency);
+  const lanes = Array.from({ length: laneCount }, () => new SmtpLane(options.smtp));
   const flusher = setInterval(() => void flushSent().catch(() => undefined), FLUSH_MS);
   let lastProgress = 0;
   const progress = async (force = false) => {
@@ -246,40 +258,82 @@ export async function runCampaignSend(db: Db, ws: Workspace, campaignId: string,
     options.onProgress(await campaignStats(db, ws, campaignId));
   };
 
+  // One claim for all lanes (a synced write per batch, not per lane), refilled before the
+  // lanes run dry. Claimed rows without an outcome stay within the lanes' share, as when each
+  // lane claimed its own: that bounds the uncertain rows after a crash.
+  const capacity = laneCount * Math.max(1, options.claimBatch ?? 10);
+  // On PostgreSQL the next claim runs while the lanes send, so it starts while they still
+  // have work; SQLite's claim blocks the process anyway, and there fewer, larger claims win.
+  const refillAt = db.dialect === 'postgres' ? 2 * laneCount : laneCount;
+  const queue: ClaimedRow[] = [];
+  let outstanding = 0;
+  let isDrained = false;
+  let claiming: Promise<void> | null = null;
+  const refill = () => {
+    claiming ??= (async () => {
+      try {
+        // PostgreSQL may run the LIMIT subquery more than once and claim a few more rows (each
+        // is sent): a lane that waits for a row then still claims one.
+        const limit = capacity - outstanding;
+        if (limit <= 0 && queue.length > 0) return;
+        const rows = await claimSendRows(db.kysely, db.dialect, key, worker, clock(), Math.max(1, limit));
+        if (rows.length === 0) isDrained = true;
+        outstanding += rows.length;
+        queue.push(...rows);
+      } catch (error) {
+        stopError ??= error;
+      } finally {
+        claiming = null;
+      }
+    })();
+    return claiming;
+  };
+  const nextRow = async (): Promise<ClaimedRow | null> => {
+    for (;;) {
+      if (stopError || options.signal?.aborted) return null;
+      if (queue.length <= refillAt && !isDrained) void refill();
+      const row = queue.shift();
+      if (row) return row;
+      if (isDrained) return null;
+      await refill();
+    }
+  };
+
   const runLane = async (lane: SmtpLane) => {
-    while (!stopError && !isIdle && !options.signal?.aborted) {
-      // PostgreSQL may run the LIMIT subquery more than once and claim a few more rows: each is sent.
-      const rows = await claimSendRows(db.kysely, db.dialect, key, worker, clock(), options.claimBatch ?? 10);
-      if (rows.length === 0) {
-        isIdle = true;
+    for (let row = await nextRow(); row; row = await nextRow()) {
+      let outcome: SendOutcome;
+      await gate();
+      try {
+        const message = fillCampaignMessage(mime, { subscriberId: row.subscriber_id, email: row.email, data: mergeData.get(row.subscriber_id) ?? { email: row.email } }, clock());
+        outcome = await lane.send({ from: message.from, to: message.to }, message.raw);
+      } catch (error) {
+        // Refused before the message went out (the login): it goes back untouched, with the queue.
+        queue.unshift(row);
+        stopError ??= error;
         return;
       }
-      for (const row of rows) {
-        let outcome: SendOutcome;
-        await gate();
-        try {
-          const message = await buildCampaignMessage(ctx, { subscriberId: row.subscriber_id, email: row.email, data: mergeData.get(row.subscriber_id) ?? { email: row.email } }, clock());
-          outcome = await lane.send({ from: message.from, to: message.to }, message.raw);
-        } catch (error) {
-          // Refused before these messages went out (the login): they go back untouched.
-          const unsent = rows.slice(rows.indexOf(row)).map((r) => r.subscriber_id);
-          await settleSendRows(db.kysely, key, worker, unsent, { status: 'pending', error: (error as Error).message }).catch(() => undefined);
-          stopError ??= error;
-          return;
-        }
-        // A failure to record the outcome leaves the claim open: it expires into `uncertain`, never into a resend.
-        await settle(row, outcome);
-      }
+      outstanding--;
+      // A failure to record the outcome leaves the claim open: it expires into `uncertain`, never into a resend.
+      await settle(row, outcome);
       await progress();
     }
+  };
+
+  /** Claimed rows no lane took (a stop, a refused login): never handed to the server, so pending again. */
+  const releaseQueue = async (reason: string) => {
+    await claiming;
+    const unsent = queue.splice(0).map((r) => r.subscriber_id);
+    outstanding -= unsent.length;
+    if (unsent.length > 0) await settleSendRows(db.kysely, key, worker, unsent, { status: 'pending', error: reason }).catch(() => undefined);
   };
 
   try {
     for (;;) {
       await expireStoppedClaims(db, key, worker, clock(), leaseMs);
       await skipGoneRecipients(db.kysely, key);
-      isIdle = false;
+      isDrained = false;
       await Promise.all(lanes.map(runLane));
+      await releaseQueue(stopError ? (stopError as Error).message : 'the send was stopped before this message');
       await flushSent();
       if (stopError) throw stopError;
       if (options.signal?.aborted) break;
@@ -336,7 +390,7 @@ export async function testSendCampaign(db: Db, ws: Workspace, campaignId: string
   const campaign = await findCampaignRowOrThrow(db.kysely, ws, campaignId);
   const ctx = await messageContextOf(db.kysely, ws, campaign, publicUrlOrThrow(ws.settings.public_url), now);
   const test = { ...ctx, compiled: { ...ctx.compiled, subject: `[Test] ${ctx.compiled.subject}` } };
-  const message = await buildCampaignMessage(test, { subscriberId: 'ns_test', email: address, data: { email: address } }, now);
+  const message = buildCampaignMessage(test, { subscriberId: 'ns_test', email: address, data: { email: address } }, now);
   const lane = new SmtpLane(smtp);
   try {
     const outcome = await lane.send({ from: message.from, to: address }, message.raw);

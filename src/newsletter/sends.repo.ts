@@ -4,7 +4,7 @@
  * confirmed and its address not suppressed; on PostgreSQL the rows are picked FOR UPDATE SKIP
  * LOCKED so concurrent senders take different rows instead of queueing on the same ones.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Dialect } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { NewsletterEventKind, NewsletterSendsTable, SendStatus } from './newsletter.table.js';
@@ -22,6 +22,16 @@ export async function insertSendRows(db: Db, rows: SendRow[]): Promise<void> {
       .onConflict((oc) => oc.columns(['workspace_id', 'campaign_id', 'subscriber_id']).doNothing())
       .execute();
   }
+}
+
+/**
+ * PostgreSQL: refreshes the planner's statistics of the ledger and the subscribers after a
+ * send wrote its rows. Autovacuum would only catch up after a minute or so, which is the whole
+ * send; meanwhile the planner takes the new campaign's thousands of rows for one and joins the
+ * claim by nested loops (0.28 s a claim at 3,000 recipients instead of 0.02 s).
+ */
+export async function refreshLedgerStatistics(db: Db): Promise<void> {
+  await sql`analyze newsletter_sends, newsletter_subscribers`.execute(db);
 }
 
 export interface ClaimedRow {
