@@ -21,6 +21,7 @@ import pg from 'pg';
 import { QUICK, record } from './report.js';
 
 const CONNECTIONS = 64;
+const CPU_READS = QUICK ? 300 : 1000;
 const T0 = Date.parse('2025-06-02T09:00:00Z');
 
 const POSTGRES = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -73,7 +74,23 @@ async function serve(engine: string) {
   bare.get('/bare', async () => ({ status: 'ok' }));
   await bare.listen({ port: 0, host: '127.0.0.1' });
   const port = (s: { server: { address(): unknown } }) => (s.server.address() as { port: number }).port;
-  process.send?.({ api: port(api), uncached: port(uncached), bare: port(bare), token, contact: target });
+  // CPU time of this process per request, through fastify.inject (no sockets): on a loaded
+  // machine wall-clock rates mostly measure the other processes; CPU time much less so.
+  // On PostgreSQL the database server's own CPU is not included.
+  const cpu = async (app: { inject(o: { url: string; headers?: Record<string, string> }): Promise<unknown> }, url: string, headers: Record<string, string> = {}) => {
+    for (let i = 0; i < 200; i++) await app.inject({ url, headers });
+    const start = process.cpuUsage();
+    for (let i = 0; i < CPU_READS; i++) await app.inject({ url, headers });
+    const used = process.cpuUsage(start);
+    return Math.round((used.user + used.system) / CPU_READS);
+  };
+  const auth = { authorization: `Bearer ${token}` };
+  const cpuUs = {
+    bare: await cpu(bare, '/bare'),
+    health: await cpu(uncached, `/api/v1/contacts/${target}/health`, auth),
+    list: await cpu(uncached, '/api/v1/contacts?limit=50', auth),
+  };
+  process.send?.({ api: port(api), uncached: port(uncached), bare: port(bare), token, contact: target, cpuUs });
   process.on('message', async () => {
     await api.close();
     await uncached.close();
@@ -97,7 +114,13 @@ type Row = Awaited<ReturnType<typeof measure>>;
 /** Starts the servers on one engine in a child process and measures its reads. */
 async function measureEngine(engine: string, seconds: number, withCache: boolean): Promise<Row[]> {
   const child = fork(fileURLToPath(import.meta.url), ['--serve', engine], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  const info = await new Promise<{ api: number; uncached: number; bare: number; token: string; contact: string }>((resolve) => child.once('message', resolve as never));
+  const info = await new Promise<{ api: number; uncached: number; bare: number; token: string; contact: string; cpuUs: Record<'bare' | 'health' | 'list', number> }>((resolve) =>
+    child.once('message', resolve as never),
+  );
+  const { bare, health, list } = info.cpuUs;
+  console.log(`${engine}, CPU per request (fastify.inject, read cache off): bare ${bare} µs, health ${health} µs (${(bare / health).toFixed(2)}×), list of 50 ${list} µs (${(bare / list).toFixed(2)}×)`);
+  record({ name: `GET /contacts/{id}/health, read cache off, ${engine}, CPU per request`, value: health, unit: 'µs', peer: { name: 'bare Fastify (inject)', value: bare } });
+  record({ name: `GET /contacts?limit=50, read cache off, ${engine}, CPU per request`, value: list, unit: 'µs', peer: { name: 'bare Fastify (inject)', value: bare } });
   const auth = { authorization: `Bearer ${info.token}` };
   const base = `http://127.0.0.1:${info.api}/api/v1`;
   const nocache = `http://127.0.0.1:${info.uncached}/api/v1`;
