@@ -43,6 +43,17 @@ export function updateCampaignRow(db: Db, workspaceId: string, id: string, value
   return db.updateTable('newsletter_campaigns').set(values).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * Updates the campaign only while it is still in status `from` (and at `scheduledAt`, when
+ * given): a change that lost a race to another one changes nothing. Returns whether it did.
+ */
+export async function updateCampaignRowIf(db: Db, workspaceId: string, id: string, from: { status: CampaignRow['status']; scheduledAt?: number | null }, values: Partial<CampaignRow>): Promise<boolean> {
+  let q = db.updateTable('newsletter_campaigns').set(values).where('workspace_id', '=', workspaceId).where('id', '=', id).where('status', '=', from.status);
+  if (from.scheduledAt !== undefined && from.scheduledAt !== null) q = q.where('scheduled_at', '=', from.scheduledAt);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 /** Scheduled campaigns whose time has come, for the job that starts them. */
 export function listDueCampaignRows(db: Db, now: number): Promise<CampaignRow[]> {
   return db.selectFrom('newsletter_campaigns').selectAll().where('status', '=', 'scheduled').where('scheduled_at', '<=', now).orderBy('scheduled_at').execute();

@@ -16,7 +16,7 @@ import { parseOrThrow } from '../shared/validate.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { campaignLinks, checkMergeFields, compileCampaign, parseFrontMatter } from './campaign-render.js';
 import { renderFor, type MessageContext } from './campaign-message.js';
-import { countCampaignRows, findCampaignRow, insertCampaignRow, listCampaignRows, updateCampaignRow, type CampaignRow } from './campaigns.repo.js';
+import { countCampaignRows, findCampaignRow, insertCampaignRow, listCampaignRows, updateCampaignRow, updateCampaignRowIf, type CampaignRow } from './campaigns.repo.js';
 import { tokenSecretOf } from './newsletter-keys.js';
 import { CampaignInputSchema, SegmentSchema, type Campaign, type CampaignInput, type Preview, type Segment } from './newsletter.schema.js';
 import { mergeDataOf, resolveRecipients } from './segments.js';
@@ -106,6 +106,8 @@ export async function listCampaigns(db: Db, ws: Workspace, page: { before?: stri
   return { items, next: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null, total };
 }
 
+const RESCHEDULABLE: readonly string[] = ['draft', 'scheduled', 'missed'];
+
 /**
  * Schedules a draft (or a missed campaign) for a time (ISO 8601, read in the workspace's zone
  * without an offset), or takes it back to draft with `at` null.
@@ -120,8 +122,6 @@ export async function scheduleCampaign(db: Db, ws: Workspace, id: string, at: st
   return campaignRowToCampaign({ ...row, ...values });
 }
 
-const RESCHEDULABLE: readonly string[] = ['draft', 'scheduled', 'missed'];
-
 /**
  * "Send now" on a missed campaign: it goes back to draft (its old time and the missed note
  * cleared), from where the send starts like any other. Anything else is left as it is.
@@ -130,13 +130,7 @@ const RESCHEDULABLE: readonly string[] = ['draft', 'scheduled', 'missed'];
 export async function reopenMissedCampaign(db: Db, ws: Workspace, id: string, now: number): Promise<void> {
   const row = await findCampaignRowOrThrow(db, ws, id);
   if (row.status !== 'missed') return;
-  await db
-    .updateTable('newsletter_campaigns')
-    .set({ status: 'draft', scheduled_at: null, missed_at: null, missed_reason: null, updated_at: now })
-    .where('workspace_id', '=', ws.id)
-    .where('id', '=', id)
-    .where('status', '=', 'missed')
-    .execute();
+  await updateCampaignRowIf(db, ws.id, id, { status: 'missed' }, { status: 'draft', scheduled_at: null, missed_at: null, missed_reason: null, updated_at: now });
 }
 
 /** How late a scheduled campaign would start now, in words; null when within its limit. */
@@ -167,15 +161,7 @@ export function assertNotLate(row: CampaignRow, zone: string, now: number): void
 export async function markCampaignMissed(db: Db, row: CampaignRow, zone: string, now: number): Promise<boolean> {
   const late = lateness(row, zone, now);
   if (late === null) return false;
-  const result = await db
-    .updateTable('newsletter_campaigns')
-    .set({ status: 'missed', missed_at: now, missed_reason: `not started: it was ${late}`, updated_at: now })
-    .where('workspace_id', '=', row.workspace_id)
-    .where('id', '=', row.id)
-    .where('status', '=', 'scheduled')
-    .where('scheduled_at', '=', row.scheduled_at)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return updateCampaignRowIf(db, row.workspace_id, row.id, { status: 'scheduled', scheduledAt: row.scheduled_at }, { status: 'missed', missed_at: now, missed_reason: `not started: it was ${late}`, updated_at: now });
 }
 
 /** Where the campaign's mail comes from: the list's sender, else the first mail account, else the first own address. */

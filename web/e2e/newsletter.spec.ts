@@ -14,7 +14,9 @@ import { expect, type Page, test } from '@playwright/test';
 import { simpleParser } from 'mailparser';
 import { startSmtp, type TestSmtp } from '../../src/mail/test-smtp';
 import { openDatabase } from '../../src/db/database';
+import { createCampaign, scheduleCampaign } from '../../src/newsletter/campaigns.service';
 import { insertEvent, insertSentIssue } from '../../src/newsletter/grow-fixtures';
+import { newsletterDueJob } from '../../src/newsletter/newsletter.jobs';
 import { createList, subscribe } from '../../src/newsletter/subscribers.service';
 import { resolveWorkspace } from '../../src/workspaces/workspaces.service';
 import { expectAccessible, expectNoHorizontalScroll, rapport, screenshot, watchApiFailures } from './helpers';
@@ -271,18 +273,29 @@ test('a campaign is written, previewed, test-sent, sent once to each subscriber,
   await screenshot(page, 'newsletter-campaign');
 });
 
-test('a list of 130 subscribers is paged by 100 and searched by address', async ({ page }) => {
+test('a list of 130 subscribers is paged by 100 and searched by address; a missed campaign says why', async ({ page }) => {
   test.setTimeout(120_000);
   const db = await openDatabase({ dataDir: process.env.RAPPORT_E2E_DATA as string });
   try {
     const ws = await resolveWorkspace(db.kysely, 'news-studio');
     await createList(db.kysely, ws, { name: 'Big list', from_address: 'me@news.test' }, Date.now());
     for (let i = 1; i <= 130; i += 1) await subscribe(db.kysely, ws, 'Big list', { email: `big${String(i).padStart(3, '0')}@reader.test`, confirmed: true }, 'import', Date.now());
+    // Scheduled for 8 hours ago and found so by the worker's minute job: missed.
+    const late = await createCampaign(db.kysely, ws, { list: 'Big list', markdown: '---\nsubject: The Monday note\n---\nHello.' }, Date.now());
+    await scheduleCampaign(db.kysely, ws, late.id, new Date(Date.now() - 8 * 3_600_000).toISOString(), Date.now());
+    const worker = { db, now: Date.now, enqueue: async () => undefined, services: { mailKey: () => Buffer.alloc(32), allowPrivateWebhooks: false }, signal: new AbortController().signal };
+    await newsletterDueJob.run({}, worker as never);
   } finally {
     await db.close();
   }
   await signInAsNina(page);
   await page.goto('/newsletter');
+  const campaigns = page.getByRole('region', { name: 'Campaigns' });
+  await expect(campaigns.getByTestId('campaigns').getByRole('row', { name: /The Monday note/ }).getByRole('cell').nth(1)).toHaveText('missed');
+  await campaigns.getByRole('button', { name: 'The Monday note' }).click();
+  await expect(campaigns.getByTestId('missed')).toContainText(/Missed\. The worker did not start this send: it was scheduled for .* and would start 8\.0 h late, more than its limit of 6 h \(noticed .*, UTC\)\./);
+  await expect(campaigns.getByRole('button', { name: 'Send now…' })).toBeVisible();
+  await expect(campaigns.getByRole('heading', { name: 'Reschedule' })).toBeVisible();
   const subscribers = page.getByRole('region', { name: 'Subscribers', exact: true });
   await subscribers.getByLabel('Subscribers of list').selectOption({ label: 'Big list' });
   const table = subscribers.getByTestId('subscribers');
