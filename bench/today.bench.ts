@@ -117,6 +117,7 @@ try {
   // GET /today's service: every read on a new minute (the engine brings Today up to date for
   // it), and a new mail from someone every 20 reads. Nothing is reused from a cold run.
   const warm: number[] = [];
+  const warmCpu: number[] = [];
   let size = 0;
   const base = NOW + 60 * 60_000;
   for (let i = 0; i < RUNS; i++) {
@@ -125,13 +126,16 @@ try {
       await logInteraction(db.kysely, ws, { kind: 'email', contact_ids: [people[i % people.length]!.id], at: now - 10_000, direction: 'in', text: `Follow-up ${i}` }, now - 10_000);
     }
     t = performance.now();
+    const c = process.cpuUsage();
     const plan = await getTodayPlan(db.kysely, ws, now, {}, async () => deps);
     size = JSON.stringify(plan).length;
+    warmCpu.push(cpuMs(c));
     warm.push(performance.now() - t);
   }
   warm.sort((a, b) => a - b);
+  warmCpu.sort((a, b) => a - b);
   const p95 = pct(warm, 0.95);
-  console.log(`GET /today (${size} bytes, a new minute each read): p50 ${pct(warm, 0.5).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms over ${RUNS} reads — target p95 < 50 ms: ${p95 < 50 ? 'OK' : 'MISSED'}`);
+  console.log(`GET /today (${size} bytes, a new minute each read): p50 ${pct(warm, 0.5).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms over ${RUNS} reads (CPU p50 ${pct(warmCpu, 0.5).toFixed(1)} ms, p95 ${pct(warmCpu, 0.95).toFixed(1)} ms) — target p95 < 50 ms: ${p95 < 50 ? 'OK' : 'MISSED'}`);
   record({ name: `GET /today, ${CONTACTS.toLocaleString('en')} contacts, p95 (a new minute each read)`, value: p95, unit: 'ms', target: '< 50 ms', met: p95 < 50 });
   await db.close();
   if (p95 >= 50) process.exitCode = 1;

@@ -12,12 +12,13 @@ export type PlanRow = TodayPlansTable;
 export type PlanItemRow = TodayPlanItemsTable;
 
 /** Open suggestions and snoozed ones whose time has come, optionally of one member's (or nobody's) contacts. */
-export async function listPlanCandidateRows(db: Db, workspaceId: string, now: number, ownerId?: string) {
+export async function listPlanCandidateRows(db: Db, workspaceId: string, now: number, ownerId?: string, only?: { kinds: readonly string[]; createdAfter: number }) {
   let q = db
     .selectFrom('suggestions as s')
     .select(['s.id', 's.kind', 's.contact_id', 's.priority', 's.due_at', 's.cause', 's.created_at'])
     .where('s.workspace_id', '=', workspaceId)
     .where((eb) => eb.or([eb('s.status', '=', 'open'), eb.and([eb('s.status', '=', 'snoozed'), eb('s.snoozed_until', '<=', now)])]));
+  if (only) q = q.where('s.kind', 'in', only.kinds).where('s.created_at', '>', only.createdAfter);
   if (ownerId) {
     q = q
       .innerJoin('contacts as c', (j) => j.onRef('c.workspace_id', '=', 's.workspace_id').onRef('c.id', '=', 's.contact_id'))

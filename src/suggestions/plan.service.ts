@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
-import { selectNewOwed, selectPlan, type PlanCandidate } from './plan.js';
+import { OWED, selectNewOwed, selectPlan, type PlanCandidate } from './plan.js';
 import { countOpenSuggestionRows, deletePlansNotOn, findPlanRow, insertPlanItemRows, insertPlanRow, listPlanCandidateRows, listPlanItemRows, type PlanItemRow, type PlanRow } from './plan.repo.js';
 import { listSuggestionListRowsIn } from './suggestions.repo.js';
 import type { Suggestion } from './suggestions.schema.js';
@@ -35,11 +35,21 @@ export async function getTodayPlan(
   await ensureSuggestionsFresh(db, ws, now, deps);
   const day = localIsoDate(now, ws.settings.time_zone);
   const scope = query.owner_id ?? '';
-  const candidates: PlanCandidate[] = (await listPlanCandidateRows(db, ws.id, now, query.owner_id)) as PlanCandidate[];
-  const items = await planItems(db, ws, now, day, scope, candidates);
-  const open = new Set(candidates.map((c) => c.id));
-  const shown = items.filter((i) => open.has(i.suggestion_id)).slice(0, query.limit ?? Number.POSITIVE_INFINITY);
-  const rows = new Map((await listSuggestionListRowsIn(db, ws.id, shown.map((i) => i.suggestion_id))).map((r) => [r.id, r]));
+  // A made plan needs only the owed items that came after it and the count, not every candidate.
+  const plan = await findPlanRow(db, ws.id, day, scope);
+  const only = plan ? { kinds: [...OWED], createdAfter: plan.created_at } : undefined;
+  const [candidates, total] = await Promise.all([
+    listPlanCandidateRows(db, ws.id, now, query.owner_id, only) as Promise<PlanCandidate[]>,
+    plan ? countOpenSuggestionRows(db, ws.id, now, query.owner_id) : undefined,
+  ]);
+  const items = await planItems(db, ws, now, day, scope, plan, candidates);
+  const inPlan = new Map((await listSuggestionListRowsIn(db, ws.id, items.map((i) => i.suggestion_id))).map((r) => [r.id, r]));
+  const open = (id: string) => {
+    const r = inPlan.get(id);
+    return r !== undefined && (r.status === 'open' || (r.status === 'snoozed' && r.snoozed_until !== null && Number(r.snoozed_until) <= now));
+  };
+  const shown = items.filter((i) => open(i.suggestion_id)).slice(0, query.limit ?? Number.POSITIVE_INFINITY);
+  const rows = inPlan;
   const present = (item: PlanItemRow): Suggestion[] => {
     const row = rows.get(item.suggestion_id);
     if (!row) return [];
@@ -47,12 +57,19 @@ export async function getTodayPlan(
     if (item.is_new) s.new = true;
     return [s];
   };
-  return { items: shown.flatMap(present), total: candidates.length };
+  return { items: shown.flatMap(present), total: total ?? candidates.length };
 }
 
 /** The stored items of the day's plan, making the plan or adding new owed items as needed. */
-async function planItems(db: Kysely<Database>, ws: Workspace, now: number, day: string, scope: string, candidates: PlanCandidate[]): Promise<PlanItemRow[]> {
-  const plan = await findPlanRow(db, ws.id, day, scope);
+async function planItems(
+  db: Kysely<Database>,
+  ws: Workspace,
+  now: number,
+  day: string,
+  scope: string,
+  plan: PlanRow | undefined,
+  candidates: PlanCandidate[],
+): Promise<PlanItemRow[]> {
   if (!plan) {
     const size = ws.settings.today_plan_size;
     const row: PlanRow = { workspace_id: ws.id, day, scope, size, created_at: now };

@@ -28,7 +28,7 @@ export const DEFAULT_PLAN_SIZE = 10;
 /** Share of the plan kept for the behaviours other than replies and promises, when they exist. */
 const OTHER_SHARE = 0.4;
 
-const OWED: ReadonlySet<SuggestionKind> = new Set(['reply', 'keep_promise']);
+export const OWED: ReadonlySet<SuggestionKind> = new Set(['reply', 'keep_promise']);
 
 const PURPOSE: Record<SuggestionKind, string> = {
   reply: 'people waiting on you come first',

@@ -25,8 +25,11 @@ export const migration: Migration = {
     await db.schema.createIndex('suggestion_contacts_valid_idx').on('suggestion_contacts').columns(['workspace_id', 'valid_until']).execute();
     await db.schema.createIndex('suggestion_contacts_reply_idx').on('suggestion_contacts').columns(['workspace_id', 'reply_until']).execute();
     await db.schema.alterTable('suggestion_runs').addColumn('marks', 'text').execute();
+    // A partial run reconciles the stored suggestions of its contacts only.
+    await db.schema.createIndex('suggestions_contact_idx').on('suggestions').columns(['workspace_id', 'contact_id']).execute();
   },
   async down(db: Kysely<any>) {
+    await db.schema.dropIndex('suggestions_contact_idx').execute();
     await db.schema.alterTable('suggestion_runs').dropColumn('marks').execute();
     await db.schema.dropTable('suggestion_contacts').execute();
   },
