@@ -91,8 +91,22 @@ async function listTopSuggestionRows(db: Db, workspaceId: string, now: number, l
   });
 }
 
-export async function insertSuggestionRows(db: Db, rows: SuggestionRow[]) {
-  for (let i = 0; i < rows.length; i += 200) await db.insertInto('suggestions').values(rows.slice(i, i + 200)).execute();
+/**
+ * Inserts the rows another run has not inserted first (two runs of one workspace may overlap:
+ * a request and the worker, or two tabs); returns the ids it inserted.
+ */
+export async function insertSuggestionRows(db: Db, rows: SuggestionRow[]): Promise<string[]> {
+  const inserted: string[] = [];
+  for (let i = 0; i < rows.length; i += 200) {
+    const batch = await db
+      .insertInto('suggestions')
+      .values(rows.slice(i, i + 200))
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .execute();
+    for (const r of batch) inserted.push(r.id);
+  }
+  return inserted;
 }
 
 export function updateSuggestionRow(db: Db, workspaceId: string, id: string, values: Partial<SuggestionRow>) {

@@ -197,11 +197,11 @@ function reconcile(ws: Workspace, now: number, drafts: SuggestionDraft[], existi
 }
 
 async function storeChanges(trx: Transaction<Database>, ws: Workspace, now: number, changes: Changes) {
-  await insertSuggestionRows(trx, changes.inserts);
+  const inserted = await insertSuggestionRows(trx, changes.inserts);
   for (const u of changes.updates) await updateSuggestionRow(trx, ws.id, u.id, u.values);
   await deleteSuggestionRows(trx, ws.id, changes.gone);
-  if (changes.inserts.length > 0 && (await subscribedEvents(trx, ws.id)).has('suggestion.created')) {
-    const created = await listSuggestionListRowsIn(trx, ws.id, changes.inserts.map((r) => r.id));
+  if (inserted.length > 0 && (await subscribedEvents(trx, ws.id)).has('suggestion.created')) {
+    const created = await listSuggestionListRowsIn(trx, ws.id, inserted);
     await emitEvents(trx, ws.id, created.map((r) => ({ type: 'suggestion.created' as const, data: suggestionRowToSuggestion(r, now) })), now);
   }
 }
@@ -252,12 +252,9 @@ export async function ensureSuggestionsFresh(
   deps: () => Promise<SuggestionDeps>,
 ): Promise<{ recomputed: number; whole: boolean }> {
   const engineNow = now - (now % MINUTE_MS);
-  const [run, marks] = await Promise.all([findRun(db, ws.id), readMarks(db, ws.id)]);
-  const seen = run?.marks ? readJson<RunMarks | null>(run.marks, null) : null;
-  const ranFor = Number(run?.engine_now);
-  if (!run || !seen || run.stamp !== epochOf(ws, engineNow, marks).key || engineNow < ranFor) {
-    return { recomputed: (await refreshSuggestions(db, ws, now, await deps())).contacts, whole: true };
-  }
+  const { run, seen, marks } = await lastRunOf(db, ws, engineNow);
+  if (!run || !seen) return { recomputed: (await refreshSuggestions(db, ws, now, await deps())).contacts, whole: true };
+  const ranFor = Number(run.engine_now);
   const replies = await listRepliesDue(db, ws.id, engineNow);
   if (replies.length > 0) await refreshReplies(db, ws, now, replies);
   const { changed, rows } = await listChangedContacts(db, ws.id, seen, ranFor, engineNow);
@@ -274,6 +271,19 @@ export async function ensureSuggestionsFresh(
   const whole = changed.size > FULL_RUN_ABOVE;
   const recomputed = (await refreshSuggestions(db, ws, now, await deps(), whole ? undefined : changed)).contacts;
   return { recomputed: recomputed + replies.length, whole };
+}
+
+/** The last run and the data it had seen, when a partial run can build on it at `engineNow`; nothing when a whole run is due. */
+async function lastRunOf(db: Kysely<Database>, ws: Workspace, engineNow: number) {
+  const [run, marks] = await Promise.all([findRun(db, ws.id), readMarks(db, ws.id)]);
+  const seen = run?.marks ? readJson<RunMarks | null>(run.marks, null) : null;
+  if (!run || !seen || run.stamp !== epochOf(ws, engineNow, marks).key || engineNow < Number(run.engine_now)) return { run: undefined, seen: null, marks };
+  return { run, seen, marks };
+}
+
+/** Whether the next look at Today would wait for a whole run (a new day, new settings or knowledge). */
+export async function isWholeRunDue(db: Kysely<Database>, ws: Workspace, now: number): Promise<boolean> {
+  return !(await lastRunOf(db, ws, now - (now % MINUTE_MS))).run;
 }
 
 /**
