@@ -11,6 +11,8 @@ import type { Db } from '../db/database.js';
 import { ValidationError } from '../errors.js';
 import { rescoreWorkspace } from '../health/health.service.js';
 import { seededIdGenerator, type IdGenerator } from '../shared/ids.js';
+import { loadSuggestionDeps } from '../suggestions/suggestions.deps.js';
+import { ensureSuggestionsFresh } from '../suggestions/suggestions.service.js';
 import { DAY_MS } from '../shared/time.js';
 import { normalizeSubject } from '../text/index.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
@@ -143,10 +145,12 @@ export async function generateDemo(
   });
 
   await analyzeDemoTables(db.kysely, db.dialect);
-  // Score every contact now, so that the demo opens with health, statuses and Today filled in.
+  // Score every contact now, so that the demo opens with health and statuses filled in.
   await rescoreWorkspace(db, workspace, now, (done, of) => {
     options.onProgress?.(total + Math.round((done / Math.max(1, of)) * total), progressTotal);
   });
+  // And make the day's Today, so that the first look at it does not wait for the engine.
+  await ensureSuggestionsFresh(db.kysely, workspace, now, loadSuggestionDeps);
   return { workspace, contacts: total, interactions, seconds: Math.round((performance.now() - started) / 10) / 100 };
 }
 

@@ -5,6 +5,7 @@ import type { Db } from '../db/database.js';
 import { createTestDb, testDialects } from '../db/test-db.js';
 import { listOpenWaits } from '../health/health.service.js';
 import { DAY_MS } from '../shared/time.js';
+import { isWholeRunDue } from '../suggestions/suggestions.service.js';
 import { normalizeSubject } from '../text/index.js';
 import { generateDemo } from './demo.service.js';
 import { demoShift } from './shift.js';
@@ -121,6 +122,10 @@ describe.each(testDialects())('demo data on %s', (dialect) => {
 
     const waits = await listOpenWaits(db.kysely, ws, NOW);
     expect(waits.some((w) => w.nudges > 0)).toBe(true);
+
+    // Today is made with the demo: the first look at it does not wait for a whole run.
+    expect(await isWholeRunDue(db.kysely, ws, NOW)).toBe(false);
+    expect(Number((await db.kysely.selectFrom('suggestions').select((eb) => eb.fn.countAll().as('n')).where('workspace_id', '=', ws.id).executeTakeFirstOrThrow()).n)).toBeGreaterThan(0);
 
     const contacts = await listContacts(db.kysely, ws, {}, NOW);
     expect(new Set(contacts.map((c) => c.stage))).toEqual(new Set(['honeymoon', 'established', 'prospect', 'personal']));
