@@ -168,6 +168,9 @@ export function createSqliteQueue(db: Db, registry: JobRegistry, now: () => numb
           });
         }
         if (signal.aborted && running === 0 && outcomes.length === 0) break;
+        // Stopping and the database refuses the last write: the leases run out and the jobs
+        // run again (at least once), rather than a stop that never returns.
+        if (signal.aborted && running === 0 && failed) break;
         // Wait for a finished job, an enqueue or the next poll; a job that finished while the
         // exchange ran is written at once (after a failed write, at the next poll).
         if (outcomes.length === 0 || failed) {
