@@ -27,15 +27,16 @@ const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHR
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const { todayMs, firstRowsMs, contactsMs } = await openContacts(page, server.url, CONTACTS);
-  const reportsMs = await openReports(page, server.url);
+  const { firstChartMs, reportsMs } = await openReports(page, server.url);
   const waitingMs = await openWaiting(page, server.url);
   const n = CONTACTS.toLocaleString('en');
   console.log(`today: first card ${todayMs} ms after sign-in (the engine's first run over every contact) (target < 1,000 ms) ${todayMs < 1000 ? 'OK' : 'FAIL'}`);
   console.log(`contacts page: first rows in ${firstRowsMs} ms (target < 500 ms) ${firstRowsMs < 500 ? 'OK' : 'FAIL'}; all ${CONTACTS} contacts loaded in ${contactsMs} ms`);
-  console.log(`reports page: every chart drawn in ${reportsMs} ms (target < 1,000 ms) ${reportsMs < 1000 ? 'OK' : 'FAIL'}`);
+  console.log(`reports page: first chart in ${firstChartMs} ms; every chart drawn in ${reportsMs} ms (target < 1,000 ms) ${reportsMs < 1000 ? 'OK' : 'FAIL'}`);
   record({ name: `web: first Today card after sign-in, ${n} contacts`, value: todayMs, unit: 'ms', target: '< 1,000 ms', met: todayMs < 1000 });
   record({ name: `web: Contacts first rows, ${n} contacts`, value: firstRowsMs, unit: 'ms', target: '< 500 ms', met: firstRowsMs < 500 });
   record({ name: `web: Reports drawn, ${n} contacts`, value: reportsMs, unit: 'ms', target: '< 1,000 ms', met: reportsMs < 1000 });
+  record({ name: `web: Reports first chart, ${n} contacts`, value: firstChartMs, unit: 'ms' });
   console.log(`waiting page: first rows in ${waitingMs} ms (target < 1,000 ms) ${waitingMs < 1000 ? 'OK' : 'FAIL'}`);
   record({ name: `web: Waiting first rows, ${n} contacts`, value: waitingMs, unit: 'ms', target: '< 1,000 ms', met: waitingMs < 1000 });
   record({ name: `web: every contact loaded, ${n} contacts`, value: contactsMs, unit: 'ms' });
