@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../db/database.js';
 import { ValidationError } from '../errors.js';
+import { pastSnapshotInstants, recordPastSnapshots } from '../health/health.history.js';
 import { rescoreWorkspace } from '../health/health.service.js';
 import { seededIdGenerator, type IdGenerator } from '../shared/ids.js';
 import { loadSuggestionDeps } from '../suggestions/suggestions.deps.js';
@@ -87,6 +88,8 @@ export async function generateDemo(
     isNowExact?: boolean;
     slug?: string;
     onProgress?: (done: number, total: number) => void;
+    /** Also score the past year (weekly, then monthly) into snapshots, so trends show on first sight. */
+    history?: boolean;
   },
 ): Promise<{ workspace: Workspace; contacts: number; interactions: number; seconds: number }> {
   validate(options);
@@ -108,7 +111,7 @@ export async function generateDemo(
     wsIds,
   );
   workspace = await updateWorkspaceSettings(db.kysely, workspace, { competitors: DEMO_COMPETITORS }, now);
-  const progressTotal = total * 2;
+  const progressTotal = total * (options.history ? 3 : 2);
   const ctx = seedRows(workspace.id, seed, total, at, ids);
   shiftDemoRows(ctx.rows, shift);
   const planner = new PeoplePlanner(ctx.companies, at);
@@ -149,6 +152,11 @@ export async function generateDemo(
   await rescoreWorkspace(db, workspace, now, (done, of) => {
     options.onProgress?.(total + Math.round((done / Math.max(1, of)) * total), progressTotal);
   });
+  if (options.history) {
+    await recordPastSnapshots(db, workspace, pastSnapshotInstants(now), (done, of) => {
+      options.onProgress?.(2 * total + Math.round((done / Math.max(1, of)) * total), progressTotal);
+    });
+  }
   // And make the day's Today, so that the first look at it does not wait for the engine.
   await ensureSuggestionsFresh(db.kysely, workspace, now, loadSuggestionDeps);
   return { workspace, contacts: total, interactions, seconds: Math.round((performance.now() - started) / 10) / 100 };

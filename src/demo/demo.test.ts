@@ -3,7 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listContacts } from '../contacts/contacts.service.js';
 import type { Db } from '../db/database.js';
 import { createTestDb, testDialects } from '../db/test-db.js';
+import { computeSelected, toolsFor } from '../health/health.batch.js';
+import { pastSnapshotInstants } from '../health/health.history.js';
 import { listOpenWaits } from '../health/health.service.js';
+import { getHealthHistory, getStatusSeries } from '../reports/reports.service.js';
 import { DAY_MS } from '../shared/time.js';
 import { isWholeRunDue } from '../suggestions/suggestions.service.js';
 import { normalizeSubject } from '../text/index.js';
@@ -146,6 +149,36 @@ describe.each(testDialects())('demo data on %s', (dialect) => {
     expect(new Set(kinds.map((k) => k.kind))).toEqual(new Set(['email', 'call', 'meeting', 'message', 'surprise', 'newsletter']));
     const tags = await db.kysely.selectFrom('interaction_behaviors').select('behavior').distinct().where('workspace_id', '=', ws.id).execute();
     expect(new Set(tags.map((t) => t.behavior))).toEqual(new Set(['interest', 'compliment', 'knowledge', 'enthusiasm', 'humor', 'surprise', 'heroics', 'ask']));
+  });
+
+  it('with its past year scored, draws trends on first sight from the data as it stood then', async () => {
+    const { workspace: ws } = await generateDemo(db, { contacts: 20, seed: 3, now: NOW, history: true });
+    const series = await getStatusSeries(db, ws, NOW);
+    // The weekly snapshots of the last 90 days (12), and today's.
+    expect(series).toHaveLength(13);
+    expect(series.at(-1)?.day).toBe('2025-06-02');
+    const firsts = await db.kysely
+      .selectFrom('interaction_contacts as ic')
+      .innerJoin('interactions as i', (j) => j.onRef('i.workspace_id', '=', 'ic.workspace_id').onRef('i.id', '=', 'ic.interaction_id'))
+      .select(['ic.contact_id', (eb) => eb.fn.min('i.occurred_at').as('first')])
+      .where('ic.workspace_id', '=', ws.id)
+      .groupBy('ic.contact_id')
+      .execute();
+    // The contact with the longest history has a point for each of the 22 past scorings and today.
+    const contact = { id: [...firsts].sort((a, b) => Number(a.first) - Number(b.first))[0]!.contact_id };
+    const trend = await getHealthHistory(db, ws, contact.id, NOW);
+    expect(trend).toHaveLength(23);
+    // Each past day is that day's score, not today's; a contact with no mail yet then has none.
+    const oldest = pastSnapshotInstants(NOW)[0]!;
+    const late = firsts.find((f) => Number(f.first) > oldest);
+    expect(late).toBeDefined();
+    const days = await db.kysely.selectFrom('health_snapshots').select('day').where('workspace_id', '=', ws.id).where('contact_id', '=', late!.contact_id).execute();
+    expect(days.length).toBeGreaterThan(0);
+    expect(days.every((d) => d.day >= new Date(Number(late!.first)).toISOString().slice(0, 10))).toBe(true);
+    const [at] = pastSnapshotInstants(NOW).slice(-1);
+    const then = await computeSelected(db.kysely, ws, { ids: [contact.id] }, at!, toolsFor(ws));
+    const stored = trend.find((p) => p.day === new Date(at!).toISOString().slice(0, 10));
+    expect(stored?.score).toBe(then[0]?.health.score);
   });
 
   it('writes mail the way import does: threads, references, roles, subject keys, nothing in the future', async () => {

@@ -276,9 +276,16 @@ export async function upsertContactHealth(db: Db, rows: ContactHealthRow[], day:
         })),
       )
       .execute();
+    await upsertSnapshots(db, batch, day);
+  }
+}
+
+/** The day's snapshot of these contacts' scores (one row per contact and local day). */
+export async function upsertSnapshots(db: Db, rows: Pick<ContactHealthRow, 'workspace_id' | 'contact_id' | 'score' | 'status'>[], day: string) {
+  for (let i = 0; i < rows.length; i += 500) {
     await db
       .insertInto('health_snapshots')
-      .values(batch.map((r) => ({ workspace_id: r.workspace_id, contact_id: r.contact_id, day, score: r.score, status: r.status })))
+      .values(rows.slice(i, i + 500).map((r) => ({ workspace_id: r.workspace_id, contact_id: r.contact_id, day, score: r.score, status: r.status })))
       .onConflict((oc) =>
         oc.columns(['workspace_id', 'contact_id', 'day']).doUpdateSet((eb) => ({ score: eb.ref('excluded.score'), status: eb.ref('excluded.status') })),
       )

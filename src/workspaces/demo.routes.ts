@@ -34,7 +34,7 @@ export function demoRoutes(app: ApiApp, deps: RouteDeps) {
       let slug = 'demo';
       for (let n = 2; await findWorkspaceRowBySlug(db, slug); n++) slug = `demo-${n}`;
       const now = deps.now();
-      const { workspace, contacts, interactions, seconds } = await generateDemo(deps.db, { contacts: request.body.contacts, seed: 1, now, slug });
+      const { workspace, contacts, interactions, seconds } = await generateDemo(deps.db, { contacts: request.body.contacts, seed: 1, now, slug, history: true });
       await upsertMembership(db, { workspace_id: workspace.id, user_id: caller.user!.id, role: 'owner', created_at: now });
       await setSessionWorkspace(db, caller.sessionId!, workspace.id);
       return reply.code(201).send({ workspace: { id: workspace.id, slug: workspace.slug, name: workspace.name }, contacts, interactions, seconds });

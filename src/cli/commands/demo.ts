@@ -12,11 +12,12 @@ async function makeProgress(enabled: boolean, contacts: number) {
   );
   let started = false;
   const update = (done: number, total: number) => {
-    // The service reports writing (0…contacts) and then scoring (contacts…2×contacts) on one scale.
-    const scoring = done > contacts;
+    // The service reports writing (0…contacts), scoring (…2×contacts) and the past year's
+    // snapshots (…3×contacts) on one scale.
+    const phase = Math.min(2, Math.floor(Math.max(0, done - 1) / contacts));
     const payload = {
-      phase: scoring ? 'scoring' : 'writing',
-      shown: `${scoring ? done - contacts : done}/${contacts} contacts`,
+      phase: ['writing', 'scoring', 'history'][phase],
+      shown: phase === 2 ? `${Math.round(((done - 2 * contacts) / contacts) * 100)}% of the past year` : `${done - phase * contacts}/${contacts} contacts`,
     };
     if (!started) {
       bar.start(total, done, payload);
@@ -46,6 +47,7 @@ export function registerDemoCommands(program: Command): void {
             isNowExact: ctx.isNowGiven,
             slug: opts.slug,
             onProgress: progress.update,
+            history: true,
           });
         } finally {
           progress.stop();
