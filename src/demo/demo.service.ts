@@ -111,7 +111,8 @@ export async function generateDemo(
     wsIds,
   );
   workspace = await updateWorkspaceSettings(db.kysely, workspace, { competitors: DEMO_COMPETITORS }, now);
-  const progressTotal = total * (options.history ? 3 : 2);
+  const history = options.history ?? false;
+  const progressTotal = total * (history ? 3 : 2);
   const ctx = seedRows(workspace.id, seed, total, at, ids);
   shiftDemoRows(ctx.rows, shift);
   const planner = new PeoplePlanner(ctx.companies, at);
@@ -152,7 +153,7 @@ export async function generateDemo(
   await rescoreWorkspace(db, workspace, now, (done, of) => {
     options.onProgress?.(total + Math.round((done / Math.max(1, of)) * total), progressTotal);
   });
-  if (options.history) {
+  if (history) {
     await recordPastSnapshots(db, workspace, pastSnapshotInstants(now), (done, of) => {
       options.onProgress?.(2 * total + Math.round((done / Math.max(1, of)) * total), progressTotal);
     });
@@ -160,6 +161,11 @@ export async function generateDemo(
   // And make the day's Today, so that the first look at it does not wait for the engine.
   await ensureSuggestionsFresh(db.kysely, workspace, now, loadSuggestionDeps);
   return { workspace, contacts: total, interactions, seconds: Math.round((performance.now() - started) / 10) / 100 };
+}
+
+/** Whether a demo of this size scores its past year unless told: 22 scorings of 100,000 contacts take many minutes. */
+export function isHistoryByDefault(contacts: number): boolean {
+  return contacts <= 2000;
 }
 
 /**

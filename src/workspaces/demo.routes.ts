@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { upsertMembership } from '../auth/auth.repo.js';
 import { setSessionWorkspace } from '../auth/sessions.service.js';
-import { generateDemo } from '../demo/demo.service.js';
+import { generateDemo, isHistoryByDefault } from '../demo/demo.service.js';
 import { AppError } from '../errors.js';
 import type { Caller } from '../http/auth.js';
 import { problems, type ApiApp, type RouteDeps } from '../http/routes.js';
@@ -34,7 +34,7 @@ export function demoRoutes(app: ApiApp, deps: RouteDeps) {
       let slug = 'demo';
       for (let n = 2; await findWorkspaceRowBySlug(db, slug); n++) slug = `demo-${n}`;
       const now = deps.now();
-      const { workspace, contacts, interactions, seconds } = await generateDemo(deps.db, { contacts: request.body.contacts, seed: 1, now, slug, history: true });
+      const { workspace, contacts, interactions, seconds } = await generateDemo(deps.db, { contacts: request.body.contacts, seed: 1, now, slug, history: isHistoryByDefault(request.body.contacts) });
       await upsertMembership(db, { workspace_id: workspace.id, user_id: caller.user!.id, role: 'owner', created_at: now });
       await setSessionWorkspace(db, caller.sessionId!, workspace.id);
       return reply.code(201).send({ workspace: { id: workspace.id, slug: workspace.slug, name: workspace.name }, contacts, interactions, seconds });

@@ -34,9 +34,11 @@ export function registerDemoCommands(program: Command): void {
     .option('--contacts <n>', 'number of contacts (about 50 interactions each)', intOption('--contacts'), 200)
     .option('--seed <s>', 'random seed: the same seed gives the same people and counts on every engine, whenever it runs (without --now the data ends within the week before now)', intOption('--seed'), 1)
     .option('--slug <slug>', 'slug of the new workspace', 'demo')
-    .action(async (opts: { contacts: number; seed: number; slug: string }, command: Command) => {
+    .option('--history', 'score the past year too, so health trends show at once (the default up to 2,000 contacts)')
+    .option('--no-history', 'skip scoring the past year (faster for large demos)')
+    .action(async (opts: { contacts: number; seed: number; slug: string; history?: boolean }, command: Command) => {
       await withDb(command, async (ctx) => {
-        const { generateDemo } = await import('../../demo/demo.service.js');
+        const { generateDemo, isHistoryByDefault } = await import('../../demo/demo.service.js');
         const progress = await makeProgress(!ctx.json && !!process.stderr.isTTY, opts.contacts);
         let result: Awaited<ReturnType<typeof generateDemo>>;
         try {
@@ -47,7 +49,7 @@ export function registerDemoCommands(program: Command): void {
             isNowExact: ctx.isNowGiven,
             slug: opts.slug,
             onProgress: progress.update,
-            history: true,
+            history: opts.history ?? isHistoryByDefault(opts.contacts),
           });
         } finally {
           progress.stop();
