@@ -113,10 +113,13 @@ export function compileCampaignMime(ctx: MessageContext): CampaignMime {
 function textPart(contentType: string, content: string): string {
   let encoding: string;
   let body: string;
-  if (isPlainText(content) && !hasLongerLines(content, 76)) {
+  const isPlain = isPlainText(content);
+  if (isPlain && !hasLongerLines(content, 76)) {
     encoding = '7bit';
     body = content;
-  } else if (prefersQuotedPrintable(content)) {
+  } else if (isPlain ? /[A-Za-z]/.test(content) : prefersQuotedPrintable(content)) {
+    // Plain text has none of the characters prefersQuotedPrintable counts against Q: one
+    // Latin letter decides, without counting the whole part for every copy.
     encoding = 'quoted-printable';
     body = qpWrap(qpEncode(content), 76);
   } else {
