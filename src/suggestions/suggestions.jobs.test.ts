@@ -7,6 +7,7 @@ import type { JobContext } from '../jobs/jobs.types.js';
 import { DAY_MS } from '../shared/time.js';
 import { loadSuggestionDeps } from './suggestions.deps.js';
 import { prepareTodayDueJob, prepareTodayJob } from './suggestions.jobs.js';
+import { forgetRun } from './suggestions.repo.js';
 import { ensureSuggestionsFresh, isWholeRunDue, listToday } from './suggestions.service.js';
 
 const NOW = Date.parse('2026-03-02T09:00:00Z');
@@ -60,6 +61,9 @@ describe.each(testDialects())("the day's first Today run on %s", (dialect) => {
 
   it('lets two runs of one workspace overlap (a request and the worker) without an error or a duplicate', async () => {
     const { workspace: ws } = await generateDemo(db, { contacts: 30, seed: 4, now: NOW });
+    // As on the first look of a day: every run is a whole one, each inserting every suggestion.
+    await db.kysely.deleteFrom('suggestions').where('workspace_id', '=', ws.id).execute();
+    await forgetRun(db.kysely, ws.id);
     const runs = await Promise.all([0, 1, 2].map(() => ensureSuggestionsFresh(db.kysely, ws, NOW, loadSuggestionDeps)));
     expect(runs.every((r) => r.whole)).toBe(true);
     const today = await listToday(db.kysely, ws, NOW, { limit: 500 }, loadSuggestionDeps);
