@@ -59,6 +59,24 @@ export function walkThreads(rows: readonly ThreadMessageRow[], nudgeGapMs: numbe
   return waits;
 }
 
+/** What orders open waits: their start (ISO), the contact, the thread. */
+export interface OpenWaitKey {
+  since: string;
+  contact: { id: string };
+  thread_id: string;
+}
+
+/**
+ * Open waits' order: oldest first, then by contact id (the reply rule keeps the first of two
+ * senders of one wait), then by thread, so that one contact's waits of the same instant come
+ * out in the same order however the threads were read.
+ */
+export function compareOpenWaits(a: OpenWaitKey, b: OpenWaitKey): number {
+  if (a.since !== b.since) return a.since < b.since ? -1 : 1;
+  if (a.contact.id !== b.contact.id) return a.contact.id < b.contact.id ? -1 : 1;
+  return a.thread_id < b.thread_id ? -1 : a.thread_id > b.thread_id ? 1 : 0;
+}
+
 /**
  * The threads whose walk can change these contacts' responsiveness: those where one of them
  * sent an inbound email in the window. Responsiveness counts only waits that started in the

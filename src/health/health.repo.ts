@@ -165,13 +165,9 @@ export async function listThreadMessages(db: Db, workspaceId: string, threadIds:
   return rows;
 }
 
-/**
- * Messages of the threads that can hold an open wait in [since, now): those with an inbound,
- * non-automated email in that window. Unthreaded inbound emails come back with their own id
- * as thread id.
- */
-export async function listThreadMessagesWithRecentInbound(db: Db, workspaceId: string, since: number, now: number): Promise<ThreadMessageRow[]> {
-  const recent = db
+/** The threads with an inbound, non-automated email in [since, now) (one row per such email). */
+function threadsWithRecentInbound(db: Db, workspaceId: string, since: number, now: number) {
+  return db
     .selectFrom('interactions')
     .select('thread_id')
     .where('workspace_id', '=', workspaceId)
@@ -181,13 +177,55 @@ export async function listThreadMessagesWithRecentInbound(db: Db, workspaceId: s
     .where('occurred_at', '>=', since)
     .where('occurred_at', '<', now)
     .where('thread_id', 'is not', null);
+}
+
+/**
+ * Messages of every thread with an inbound, non-automated email in [since, now), answered or
+ * not: the whole walk, which the narrower reads are checked against. Unthreaded inbound emails
+ * come back with their own id as thread id.
+ */
+export async function listThreadMessagesWithRecentInbound(db: Db, workspaceId: string, since: number, now: number): Promise<ThreadMessageRow[]> {
+  const recent = threadsWithRecentInbound(db, workspaceId, since, now);
   const threaded = (await threadMessages(db, workspaceId, now).where('i.thread_id', 'in', recent).execute()) as ThreadMessageRow[];
+  return [...threaded, ...(await listLooseInbound(db, workspaceId, since, now))];
+}
+
+/** Unthreaded inbound emails in [since, now), each a thread of its own (its own id as thread id). */
+async function listLooseInbound(db: Db, workspaceId: string, since: number, now: number): Promise<ThreadMessageRow[]> {
   const loose = (await threadMessages(db, workspaceId, now)
     .where('i.thread_id', 'is', null)
     .where('i.direction', '=', 'in')
     .where('i.occurred_at', '>=', since)
     .execute()) as ThreadMessageRow[];
-  return [...threaded, ...loose.map((m) => ({ ...m, thread_id: m.id }))];
+  return loose.map((m) => ({ ...m, thread_id: m.id }));
+}
+
+/**
+ * Messages of the threads that can hold an open wait in [since, now). A thread holds one when
+ * an inbound email that is not a thank-you came after its last reply, so of the threads with
+ * inbound mail in the window only those whose latest such email is no older than their latest
+ * reply are read (equal times stay in: the walk orders them by id). Both lists are read from
+ * indexes that hold every column they need, the window's threads from the (workspace, kind,
+ * time) index and the grouping from the thread index; most recent threads end with a reply
+ * or a thank-you and are left out.
+ */
+export async function listOpenWaitThreadMessages(db: Db, workspaceId: string, since: number, now: number): Promise<ThreadMessageRow[]> {
+  const recent = threadsWithRecentInbound(db, workspaceId, since, now);
+  const awaiting = db
+    .selectFrom('interactions')
+    .select('thread_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('thread_id', 'in', recent)
+    .where('kind', '=', 'email')
+    .where('automated', '=', 0)
+    .where('occurred_at', '<', now)
+    .where('direction', 'in', ['in', 'out'])
+    .groupBy('thread_id')
+    .having(
+      sql<SqlBool>`max(case when direction = 'in' and is_closer = 0 then occurred_at end) >= coalesce(max(case when direction = 'out' then occurred_at end), ${since})`,
+    );
+  const threaded = (await threadMessages(db, workspaceId, now).where('i.thread_id', 'in', awaiting).execute()) as ThreadMessageRow[];
+  return [...threaded, ...(await listLooseInbound(db, workspaceId, since, now))];
 }
 
 /**

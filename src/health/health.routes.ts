@@ -4,7 +4,7 @@ import { STAGES, STATUSES } from '../contacts/contacts.schema.js';
 import { callerOf } from '../http/auth.js';
 import { IdParam, problems, type ApiApp, type RouteDeps } from '../http/routes.js';
 import { FACTOR_NAMES, type ContactHealth, type OpenWait } from '../metrics/metrics.types.js';
-import { getContactHealth, listOpenWaits } from './health.service.js';
+import { getContactHealth, listOpenWaitPage } from './health.service.js';
 
 const ContactRef = z.object({ id: z.string(), name: z.string(), email: z.string().nullable() });
 const Num = z.number().nullable();
@@ -54,8 +54,8 @@ export function healthRoutes(app: ApiApp, deps: RouteDeps) {
     config: { access: 'viewer', cache: true },
     schema: { tags: ['health'], summary: 'Open waits, oldest first', querystring: WaitingQuery, response: { 200: z.array(OpenWaitSchema), ...problems } },
   }, async (request, reply) => {
-    const all = await listOpenWaits(db, callerOf(request).workspace, deps.now());
-    reply.header('x-total-count', String(all.length));
-    return request.query.limit === undefined ? all : all.slice(0, request.query.limit);
+    const { total, waits } = await listOpenWaitPage(db, callerOf(request).workspace, deps.now(), request.query.limit);
+    reply.header('x-total-count', String(total));
+    return waits;
   });
 }

@@ -9,15 +9,13 @@ import { resolveContactRef } from '../contacts/contacts.service.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
-import { makeBusinessClock } from '../metrics/business-time.js';
-import { makeCompetitorMatcher } from '../metrics/engagement.js';
 import { DAY_MS } from '../metrics/inputs.js';
 import type { ContactHealth, OpenWait } from '../metrics/metrics.types.js';
 import { RESPONSIVENESS_WINDOW_DAYS } from '../metrics/responsiveness.js';
 import { toIso } from '../shared/time.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
 import { computeSelected, scoreSelected, toolsFor, type Tools } from './health.batch.js';
-import { localDay, walkThreads } from './health.compute.js';
+import { compareOpenWaits, localDay, walkThreads } from './health.compute.js';
 import {
   countContacts,
   listContactIdPage,
@@ -25,7 +23,7 @@ import {
   listInboundInThreads,
   listInteractionSubjects,
   listPrimaryEmails,
-  listThreadMessagesWithRecentInbound,
+  listOpenWaitThreadMessages,
   listThreadSubjects,
   upsertContactHealth,
 } from './health.repo.js';
@@ -161,14 +159,16 @@ export async function getContactHealth(db: K, ws: Workspace, contactRef: string,
   };
 }
 
-/** The workspace's competitors named in each waiting thread's inbound mail since the wait began, sorted. */
-async function competitorsNamed(db: K, ws: Workspace, open: { threadId: string; start: number }[], now: number): Promise<Map<string, string[]>> {
+/**
+ * The workspace's competitors named in these waiting threads' inbound mail since `since`, sorted.
+ * `since` is the start of the oldest open wait of the workspace, whichever threads are asked for.
+ */
+async function competitorsNamed(db: K, ws: Workspace, threadIds: string[], since: number, now: number): Promise<Map<string, string[]>> {
   const named = new Map<string, string[]>();
-  if (open.length === 0 || ws.settings.competitors.length === 0) return named;
-  const match = makeCompetitorMatcher(ws.settings.competitors);
-  const since = Math.min(...open.map((w) => w.start));
+  if (threadIds.length === 0 || ws.settings.competitors.length === 0) return named;
+  const match = cachedToolsFor(ws).matchCompetitors;
   const sets = new Map<string, Set<string>>();
-  for (const m of await listInboundInThreads(db, ws.id, [...new Set(open.map((w) => w.threadId))], since, now)) {
+  for (const m of await listInboundInThreads(db, ws.id, threadIds, since, now)) {
     const found = match([m.subject, m.body ?? m.excerpt].filter(Boolean).join('\n'));
     if (found.length === 0) continue;
     const set = sets.get(m.thread_id) ?? new Set<string>();
@@ -179,12 +179,25 @@ async function competitorsNamed(db: K, ws: Workspace, open: { threadId: string; 
   return named;
 }
 
-/** Every open wait (SPEC §4.1) of the last 90 days at `now`, oldest first, with the competitors its thread named. */
-export async function listOpenWaits(db: K, ws: Workspace, now: number): Promise<OpenWait[]> {
+export interface OpenWaitPage {
+  /** Every open wait's count: one per (wait, sender). */
+  total: number;
+  /** The `limit` oldest of them (all without a limit), oldest first. */
+  waits: OpenWait[];
+}
+
+/**
+ * The oldest open waits (SPEC §4.1) of the last 90 days at `now` and how many there are. Only
+ * threads whose latest mail is inbound are walked, and only the waits returned are looked up
+ * (names, addresses, subjects, competitors): the first page of a large workspace costs little.
+ */
+export async function listOpenWaitPage(db: K, ws: Workspace, now: number, limit?: number): Promise<OpenWaitPage> {
   const since = now - RESPONSIVENESS_WINDOW_DAYS * DAY_MS;
-  const rows = await listThreadMessagesWithRecentInbound(db, ws.id, since, now);
+  const rows = await listOpenWaitThreadMessages(db, ws.id, since, now);
   const open = walkThreads(rows, ws.settings.nudge_gap_s * 1000).filter((w) => w.repliedAt === null && w.start >= since && w.start < now);
-  const contactIds = [...new Set(open.flatMap((w) => w.senders))];
+  const all = open.flatMap((w) => w.senders.map((sender) => ({ wait: w, since: toIso(w.start), contact: { id: sender }, thread_id: w.threadId }))).sort(compareOpenWaits);
+  const page = limit === undefined ? all : all.slice(0, limit);
+  const contactIds = [...new Set(page.map((e) => e.contact.id))];
   const names = new Map<string, string>();
   for (let i = 0; i < contactIds.length; i += 500) {
     for (const c of await listHealthContacts(db, ws.id, { ids: contactIds.slice(i, i + 500) })) names.set(c.id, c.name);
@@ -193,29 +206,30 @@ export async function listOpenWaits(db: K, ws: Workspace, now: number): Promise<
   for (let i = 0; i < contactIds.length; i += 500) {
     for (const [k, v] of await contactSummaries(db, ws, contactIds.slice(i, i + 500))) emails.set(k, v);
   }
-  const threadIds = [...new Set(open.map((w) => w.threadId))];
+  const threadIds = [...new Set(page.map((e) => e.thread_id))];
   const subjects = new Map<string, string | null>();
   for (let i = 0; i < threadIds.length; i += 500) {
     const chunk = threadIds.slice(i, i + 500);
     for (const t of await listThreadSubjects(db, ws.id, chunk.filter((t) => !t.startsWith('ix_')))) subjects.set(t.id, t.subject);
     for (const t of await listInteractionSubjects(db, ws.id, chunk.filter((t) => t.startsWith('ix_')))) subjects.set(t.id, t.subject);
   }
-  const named = await competitorsNamed(db, ws, open, now);
-  const clock = makeBusinessClock(ws.settings.time_zone, ws.settings.business_hours);
-  const waits: OpenWait[] = [];
-  for (const w of open) {
-    for (const sender of w.senders) {
-      waits.push({
-        contact: { id: sender, name: names.get(sender) ?? sender, email: emails.get(sender) ?? null },
-        thread_id: w.threadId,
-        subject: subjects.get(w.threadId) ?? null,
-        since: toIso(w.start),
-        wait_s: (now - w.start) / 1000,
-        wait_business_s: clock.seconds(w.start, now),
-        nudges: w.nudges.length,
-        competitors: named.get(w.threadId) ?? [],
-      });
-    }
-  }
-  return waits.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.contact.id < b.contact.id ? -1 : 1));
+  const oldest = open.reduce((min, w) => Math.min(min, w.start), Number.POSITIVE_INFINITY);
+  const named = await competitorsNamed(db, ws, threadIds, oldest, now);
+  const { clock } = cachedToolsFor(ws);
+  const waits = page.map(({ wait: w, since, contact: { id: sender } }): OpenWait => ({
+    contact: { id: sender, name: names.get(sender) ?? sender, email: emails.get(sender) ?? null },
+    thread_id: w.threadId,
+    subject: subjects.get(w.threadId) ?? null,
+    since,
+    wait_s: (now - w.start) / 1000,
+    wait_business_s: clock.seconds(w.start, now),
+    nudges: w.nudges.length,
+    competitors: named.get(w.threadId) ?? [],
+  }));
+  return { total: all.length, waits };
+}
+
+/** Every open wait (SPEC §4.1) of the last 90 days at `now`, oldest first, with the competitors its thread named. */
+export async function listOpenWaits(db: K, ws: Workspace, now: number): Promise<OpenWait[]> {
+  return (await listOpenWaitPage(db, ws, now)).waits;
 }

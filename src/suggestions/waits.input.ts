@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { walkThreads } from '../health/health.compute.js';
+import { compareOpenWaits, walkThreads } from '../health/health.compute.js';
 import { listInteractionSubjects, listThreadMessages, listThreadSubjects, threadMessages, type ThreadMessageRow } from '../health/health.repo.js';
 import { makeBusinessClock } from '../metrics/business-time.js';
 import type { OpenWait } from '../metrics/metrics.types.js';
@@ -57,5 +57,5 @@ export async function listOpenWaitsOf(db: Kysely<Database>, ws: Workspace, now: 
     })),
   );
   // listOpenWaits' order: the reply rule keeps the first of two senders of one wait.
-  return waits.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.contact.id < b.contact.id ? -1 : 1));
+  return waits.sort(compareOpenWaits);
 }

@@ -187,8 +187,10 @@ export const api = {
   /** With `reply_to_thread`, an email sent from elsewhere is filed as the reply in that thread. */
   logInteraction: (b: Omit<LogInteractionInput, 'at'> & { at?: number | string; reply_to_thread?: string }) => request<Interaction>('POST', '/interactions', b),
 
-  // Every open wait in one answer (the page is virtualised); ?limit=N would keep the oldest N.
+  // Every open wait in one answer (the page is virtualised).
   waiting: () => request<OpenWait[]>('GET', '/waiting'),
+  // The oldest `limit` waits and how many there are: the server looks up only those.
+  waitingHead: (limit: number) => listWithTotal<OpenWait>(`/waiting?limit=${limit}`),
   // Today is the day's plan (about 10 items); "show all" asks for every open suggestion.
   today: (all = false) => listWithTotal<Suggestion>(all ? '/today?all=1' : '/today'),
   todayFor: (contactId: string) => request<Suggestion[]>('GET', `/today?contact_id=${enc(contactId)}`),

@@ -25,13 +25,12 @@ export function registerHealthCommands(program: Command): void {
     .option('--limit <n>', 'show the N oldest only', intOption('--limit'))
     .action(async (opts: { limit?: number }, command: Command) => {
       await withWorkspace(command, async (ctx) => {
-        const [{ listOpenWaits }, { renderWaits }] = await Promise.all([
+        const [{ listOpenWaitPage }, { renderWaits }] = await Promise.all([
           import('../../health/health.service.js'),
           import('../../health/health.render.js'),
         ]);
-        const all = await listOpenWaits(ctx.db.kysely, ctx.ws, ctx.now);
-        const waits = opts.limit === undefined ? all : all.slice(0, opts.limit);
-        emit(ctx, waits, () => renderWaits(waits, ctx.ws, all.length));
+        const { total, waits } = await listOpenWaitPage(ctx.db.kysely, ctx.ws, ctx.now, opts.limit);
+        emit(ctx, waits, () => renderWaits(waits, ctx.ws, total));
       });
     });
 

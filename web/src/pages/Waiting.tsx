@@ -1,5 +1,6 @@
 /**
- * Waiting on you (SPEC §4.1): every open wait, oldest first, in one request. Nudged waits
+ * Waiting on you (SPEC §4.1): every open wait, oldest first; the oldest hundred are drawn
+ * from a small first answer while the whole list loads. Nudged waits
  * (they wrote again) and threads that named a competitor are highlighted: answer those first.
  * The rows are virtualised, so thousands of waits draw and scroll like a few; each row can be
  * answered from here, by mail or logged as sent from your own mail client.
@@ -15,18 +16,25 @@ import { businessDaySeconds, businessDuration, duration, formatDateTime } from '
 
 const keyOf = (w: OpenWait) => `${w.thread_id}-${w.contact.id}`;
 
+/** Waits drawn from the first, small answer while the whole list loads. */
+const HEAD = 100;
+
 export default function Waiting() {
-  const waiting = useQuery({ queryKey: ['waiting'], queryFn: api.waiting });
+  const head = useQuery({ queryKey: ['waiting', 'head'], queryFn: () => api.waitingHead(HEAD) });
+  // Asked once the head is in: on one server the two would otherwise queue behind each other.
+  const waiting = useQuery({ queryKey: ['waiting', 'all'], queryFn: api.waiting, enabled: head.isSuccess || head.isError });
   const settings = useQuery({ queryKey: ['settings'], queryFn: api.settings });
   const dayS = businessDaySeconds(settings.data?.business_hours);
-  const rows = useMemo(() => [...(waiting.data ?? [])].sort((a, b) => Date.parse(a.since) - Date.parse(b.since)), [waiting.data]);
+  const shown = waiting.data ?? head.data?.items;
+  const rows = useMemo(() => [...(shown ?? [])].sort((a, b) => Date.parse(a.since) - Date.parse(b.since)), [shown]);
+  const total = waiting.data?.length ?? head.data?.total ?? 0;
   return (
     <div>
       <PageHeader title="Waiting on you">
-        {rows.length > 0 && <span className="muted">{rows.length} open {rows.length === 1 ? 'wait' : 'waits'}, oldest first</span>}
+        {total > 0 && <span className="muted">{total} open {total === 1 ? 'wait' : 'waits'}, oldest first</span>}
       </PageHeader>
-      <QueryState isPending={waiting.isPending} error={waiting.error} empty={rows.length === 0 ? <p>Nobody is waiting for a reply. Inbox zero, relationship edition.</p> : undefined}>
-        <div className="vtable wait-table" role="table" aria-label="Open waits, oldest first" aria-rowcount={rows.length + 1}>
+      <QueryState isPending={shown === undefined && !waiting.error} error={waiting.error} empty={rows.length === 0 ? <p>Nobody is waiting for a reply. Inbox zero, relationship edition.</p> : undefined}>
+        <div className="vtable wait-table" role="table" aria-label="Open waits, oldest first" aria-rowcount={total + 1}>
           <div className="vhead" role="row" aria-rowindex={1}>
             <span role="columnheader">Contact</span>
             <span role="columnheader">Subject</span>
