@@ -3,11 +3,15 @@
  * workers hear of new mail (each keeps an IDLE connection, mail.worker.ts) or poll, an
  * account has one sync waiting at a time. A sync fetches what is past the folder's last
  * stored UID and the import dedupes by Message-ID, so a sync that runs twice stores nothing
- * twice; a sync that finds the account's lease taken fails and is retried with backoff.
+ * twice. A sync that finds the account's lease taken is not a failure (another process is
+ * syncing it, or died doing so and its lease runs out): the job is enqueued again for when the
+ * lease ends, without spending the job's attempts on the wait.
  */
 import { z } from 'zod';
+import { isAppError } from '../errors.js';
 import { defineJob } from '../jobs/jobs.types.js';
 import { findWorkspaceByIdOrThrow } from '../workspaces/workspaces.service.js';
+import { findAccountRowOrThrow } from './mail.repo.js';
 import { syncAccounts } from './sync.service.js';
 
 export const syncAccountJob = defineJob({
@@ -17,7 +21,14 @@ export const syncAccountJob = defineJob({
   maxAttempts: 10,
   async run(p, ctx) {
     const ws = await findWorkspaceByIdOrThrow(ctx.db.kysely, p.workspace_id);
-    await syncAccounts(ctx.db, ws, ctx.services.mailKey(), ctx.now(), p.account_id);
+    try {
+      await syncAccounts(ctx.db, ws, ctx.services.mailKey(), ctx.now(), p.account_id);
+    } catch (error) {
+      // syncAccounts' only conflict: the account's lease is held elsewhere.
+      if (!isAppError(error) || error.code !== 'conflict') throw error;
+      const row = await findAccountRowOrThrow(ctx.db.kysely, ws.id, p.account_id);
+      await ctx.enqueue(syncAccountJob.name, p, { runAt: Math.max(ctx.now(), row.lease_until ?? 0) + 1000 });
+    }
   },
 });
 
