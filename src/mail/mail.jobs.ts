@@ -24,9 +24,11 @@ export const syncAccountJob = defineJob({
     try {
       await syncAccounts(ctx.db, ws, ctx.services.mailKey(), ctx.now(), p.account_id);
     } catch (error) {
-      // syncAccounts' only conflict: the account's lease is held elsewhere.
       if (!isAppError(error) || error.code !== 'conflict') throw error;
       const row = await findAccountRowOrThrow(ctx.db.kysely, ws.id, p.account_id);
+      // Only a lease still held elsewhere (judged on the real clock, as leases are) is waited
+      // for; any other conflict is a failure, retried with backoff, never a fast loop.
+      if (row.lease_until === null || row.lease_until <= Date.now()) throw error;
       await ctx.enqueue(syncAccountJob.name, p, { runAt: Math.max(ctx.now(), row.lease_until ?? 0) + 1000 });
     }
   },
