@@ -104,8 +104,20 @@ export async function signIn(page: Page) {
   await rememberSession(page);
 }
 
-/** No element sticks out sideways: the page works at this width without horizontal scrolling. */
+/**
+ * No element sticks out sideways: the page works at this width without horizontal scrolling.
+ * Checked once the layout has settled (a part still loading may be wider for a moment); a
+ * failure names the elements that stick out.
+ */
 export async function expectNoHorizontalScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow).toBeLessThanOrEqual(1);
+  const wide = () =>
+    page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth - width <= 1) return [];
+      return [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > width + 1)
+        .slice(-5)
+        .map((e) => `<${e.tagName.toLowerCase()} class="${e.getAttribute('class') ?? ''}"> ends at ${Math.round(e.getBoundingClientRect().right)} px of ${width}: ${(e.textContent ?? '').slice(0, 80)}`);
+    });
+  await expect.poll(wide, { message: 'elements wider than the page', timeout: 3000 }).toEqual([]);
 }

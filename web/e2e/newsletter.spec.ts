@@ -10,7 +10,7 @@
  * address the send needs is set in Settings from the link the refusal gives. Last, a list of
  * 130 is paged and searched.
  */
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Locator, type Page, test } from '@playwright/test';
 import { simpleParser } from 'mailparser';
 import { startSmtp, type TestSmtp } from '../../src/mail/test-smtp';
 import { openDatabase } from '../../src/db/database';
@@ -41,6 +41,18 @@ test.afterEach(() => {
   expect(apiFailures, 'API calls answered 404 or 5xx').toEqual([]);
   expect(consoleMessages, 'console errors and warnings').toEqual([]);
 });
+
+/**
+ * Clicks a control that sits below the campaign's preview. The preview is a sandboxed frame,
+ * which Chromium runs in a process of its own; a click sent the moment a scroll ends can still
+ * be routed by the frame's old place and land in it. A person never clicks that fast: scroll
+ * first, let two frames paint, then click.
+ */
+async function clickBelowPreview(page: Page, target: Locator): Promise<void> {
+  await target.scrollIntoViewIfNeeded();
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await target.click();
+}
 
 let smtp: TestSmtp;
 const SMTP_PASSWORD = 'loopback relay password';
@@ -207,21 +219,21 @@ test('a campaign is written, previewed, test-sent, sent once to each subscriber,
   // Scheduled for a time in the workspace's zone, then taken back to draft.
   const sendAt = campaign.getByLabel(/^Send at \(UTC\)/);
   await sendAt.fill('2030-01-07T09:00');
-  await campaign.getByRole('button', { name: 'Schedule', exact: true }).click();
+  await clickBelowPreview(page, campaign.getByRole('button', { name: 'Schedule', exact: true }));
   await expect(campaign.getByText(/· scheduled for .*2030.* \(UTC\)/)).toBeVisible();
   await expect(rows.getByRole('row', { name: /We launched/ }).getByRole('cell').nth(1)).toHaveText('scheduled');
   await expect(sendAt).toHaveValue('2030-01-07T09:00');
-  await campaign.getByRole('button', { name: 'Unschedule' }).click();
+  await clickBelowPreview(page, campaign.getByRole('button', { name: 'Unschedule' }));
   await expect(rows.getByRole('row', { name: /We launched/ }).getByRole('cell').nth(1)).toHaveText('draft');
   await expect(campaign.getByText(/scheduled for/)).toHaveCount(0);
 
   // Without a public address the send is refused, and the page links to where it is set.
-  await campaign.getByRole('button', { name: 'Send…' }).click();
+  await clickBelowPreview(page, campaign.getByRole('button', { name: 'Send…' }));
   await expect(campaign.getByText('Send “We launched: the pricing page” now to 3 recipients?', { exact: false })).toBeVisible();
   await expect(campaign.getByLabel('Send through')).toHaveValue('');
   await expect(campaign.getByLabel('Send through').locator('option').first()).toHaveText('me@news.test (the first)');
   await campaign.getByLabel('Messages per second at most').fill('50');
-  await campaign.getByRole('button', { name: 'Send to 3' }).click();
+  await clickBelowPreview(page, campaign.getByRole('button', { name: 'Send to 3' }));
   await expect(campaign.getByRole('alert')).toContainText('Set the address where people reach this Rapport first');
   // Chromium logs the refused request itself; that one is expected.
   consoleMessages = consoleMessages.filter((m) => !m.includes('status of 400 (Bad Request)'));
@@ -243,12 +255,12 @@ test('a campaign is written, previewed, test-sent, sent once to each subscriber,
   await campaigns.getByRole('button', { name: 'We launched: the pricing page' }).click();
 
   await campaign.getByLabel('Send a test to').fill('nina@news.test');
-  await campaign.getByRole('button', { name: 'Send test' }).click();
+  await clickBelowPreview(page, campaign.getByRole('button', { name: 'Send test' }));
   await expect(campaign.getByRole('status').filter({ hasText: 'Test sent' })).toHaveText('Test sent to nina@news.test.');
   expect(smtp.received.map((m) => m.to)).toEqual([['nina@news.test']]);
 
-  await campaign.getByRole('button', { name: 'Send…' }).click();
-  await campaign.getByRole('button', { name: 'Send to 3' }).click();
+  await clickBelowPreview(page, campaign.getByRole('button', { name: 'Send…' }));
+  await clickBelowPreview(page, campaign.getByRole('button', { name: 'Send to 3' }));
   const stats = campaign.getByTestId('campaign-stats');
   await expect(stats.getByRole('definition')).toHaveText(['3', '3', '0', '0', '0', '0', '0', '0', '0', '0']);
   await expect(campaigns.getByTestId('campaigns').getByRole('row', { name: /We launched/ }).getByRole('cell').nth(1)).toHaveText('sent');
