@@ -278,6 +278,16 @@ export async function findOldestHealthComputedAt(db: Db, workspaceId: string): P
   return row?.computed_at ?? null;
 }
 
+/** The health stored by the last rescore for these contacts (those never scored are absent). */
+export function listStoredHealth(db: Db, workspaceId: string, contactIds: string[]) {
+  return db
+    .selectFrom('contact_health')
+    .select(['contact_id', 'score', 'status', 'slipping'])
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', 'in', contactIds)
+    .execute();
+}
+
 export async function hasContacts(db: Db, workspaceId: string): Promise<boolean> {
   return !!(await db.selectFrom('contacts').select('id').where('workspace_id', '=', workspaceId).limit(1).executeTakeFirst());
 }

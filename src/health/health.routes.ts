@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { STAGES, STATUSES } from '../contacts/contacts.schema.js';
 import { callerOf } from '../http/auth.js';
 import { IdParam, problems, type ApiApp, type RouteDeps } from '../http/routes.js';
-import { FACTOR_NAMES, type ContactHealth, type OpenWait } from '../metrics/metrics.types.js';
-import { getContactHealth, listOpenWaitPage } from './health.service.js';
+import { FACTOR_NAMES, type ContactHealth, type WaitingRow } from '../metrics/metrics.types.js';
+import { getContactHealth, listWaitingPage } from './health.service.js';
 
 const ContactRef = z.object({ id: z.string(), name: z.string(), email: z.string().nullable() });
 const Num = z.number().nullable();
@@ -27,7 +27,7 @@ export const ContactHealthSchema: z.ZodType<ContactHealth> = z.object({
   }),
 });
 
-export const OpenWaitSchema: z.ZodType<OpenWait> = z.object({
+const OpenWaitObject = z.object({
   contact: ContactRef,
   thread_id: z.string(),
   subject: z.string().nullable(),
@@ -36,6 +36,12 @@ export const OpenWaitSchema: z.ZodType<OpenWait> = z.object({
   wait_business_s: z.number(),
   nudges: z.number(),
   competitors: z.array(z.string()).describe("the workspace's competitors named in this thread's inbound mail"),
+});
+const WaitingRowSchema: z.ZodType<WaitingRow> = OpenWaitObject.extend({
+  health: z
+    .object({ score: Num, status: z.enum(STATUSES).nullable(), slipping: z.boolean() })
+    .nullable()
+    .describe("the contact's health as of the last rescore; null before the first"),
 });
 
 const WaitingQuery = z.object({
@@ -52,9 +58,9 @@ export function healthRoutes(app: ApiApp, deps: RouteDeps) {
 
   app.get('/waiting', {
     config: { access: 'viewer', cache: true },
-    schema: { tags: ['health'], summary: 'Open waits, oldest first', querystring: WaitingQuery, response: { 200: z.array(OpenWaitSchema), ...problems } },
+    schema: { tags: ['health'], summary: 'Open waits, oldest first', querystring: WaitingQuery, response: { 200: z.array(WaitingRowSchema), ...problems } },
   }, async (request, reply) => {
-    const { total, waits } = await listOpenWaitPage(db, callerOf(request).workspace, deps.now(), request.query.limit);
+    const { total, waits } = await listWaitingPage(db, callerOf(request).workspace, deps.now(), request.query.limit);
     reply.header('x-total-count', String(total));
     return waits;
   });

@@ -10,7 +10,8 @@ import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { DAY_MS } from '../metrics/inputs.js';
-import type { ContactHealth, OpenWait } from '../metrics/metrics.types.js';
+import type { HealthStatus } from '../contacts/contacts.schema.js';
+import type { ContactHealth, OpenWait, StoredHealth, WaitingRow } from '../metrics/metrics.types.js';
 import { RESPONSIVENESS_WINDOW_DAYS } from '../metrics/responsiveness.js';
 import { toIso } from '../shared/time.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
@@ -23,6 +24,7 @@ import {
   listInboundInThreads,
   listInteractionSubjects,
   listPrimaryEmails,
+  listStoredHealth,
   listOpenWaitThreadMessages,
   listThreadSubjects,
   upsertContactHealth,
@@ -227,6 +229,22 @@ export async function listOpenWaitPage(db: K, ws: Workspace, now: number, limit?
     competitors: named.get(w.threadId) ?? [],
   }));
   return { total: all.length, waits };
+}
+
+/**
+ * The Waiting page's rows: the oldest open waits, each with its contact's health as of the last
+ * rescore, so that the page shows health without asking for it row by row.
+ */
+export async function listWaitingPage(db: K, ws: Workspace, now: number, limit?: number): Promise<{ total: number; waits: WaitingRow[] }> {
+  const { total, waits } = await listOpenWaitPage(db, ws, now, limit);
+  const contactIds = [...new Set(waits.map((w) => w.contact.id))];
+  const health = new Map<string, StoredHealth>();
+  for (let i = 0; i < contactIds.length; i += 500) {
+    for (const h of await listStoredHealth(db, ws.id, contactIds.slice(i, i + 500))) {
+      health.set(h.contact_id, { score: h.score, status: h.status as HealthStatus | null, slipping: h.slipping === 1 });
+    }
+  }
+  return { total, waits: waits.map((w) => ({ ...w, health: health.get(w.contact.id) ?? null })) };
 }
 
 /** Every open wait (SPEC §4.1) of the last 90 days at `now`, oldest first, with the competitors its thread named. */

@@ -1,6 +1,7 @@
 /**
  * GET /waiting: each open wait names the competitors its own thread mentioned (not the
- * contact's other threads), and `limit` keeps the N oldest with the total in X-Total-Count.
+ * contact's other threads), carries its contact's health as the last rescore stored it, and
+ * `limit` keeps the N oldest with the total in X-Total-Count.
  * Threaded mail comes through the real importer; a logged email is a thread of its own.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,10 +12,10 @@ import { testDialects } from '../db/test-db.js';
 import { bearer, setupApi, type ApiFixture } from '../app/test-server.js';
 import { importPaths } from '../import/import.service.js';
 import { logInteraction } from '../interactions/interactions.service.js';
-import type { OpenWait } from '../metrics/metrics.types.js';
+import type { WaitingRow } from '../metrics/metrics.types.js';
 import { T0 } from '../test/factories.js';
 import { updateWorkspaceSettings } from '../workspaces/workspaces.service.js';
-import { listOpenWaits } from './health.service.js';
+import { listOpenWaits, rescoreWorkspace } from './health.service.js';
 import { toMbox, type MailSpec } from './test-mail.js';
 
 const HOUR = 3_600_000;
@@ -48,7 +49,7 @@ describe.each(testDialects())('GET /waiting on %s', (dialect) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function waiting(query = ''): Promise<{ waits: OpenWait[]; total: string | undefined }> {
+  async function waiting(query = ''): Promise<{ waits: WaitingRow[]; total: string | undefined }> {
     const res = await f.app.inject({ url: `/api/v1/waiting${query}`, headers: bearer(f.tokens.viewer) });
     expect(res.statusCode, res.body).toBe(200);
     return { waits: res.json(), total: res.headers['x-total-count'] as string | undefined };
@@ -63,9 +64,20 @@ describe.each(testDialects())('GET /waiting on %s', (dialect) => {
       ['Ada', ['Initech']],
       ['Ada', []],
     ]);
-    // The same objects as `rapport waiting --json`, which prints what the service returns.
+    // The same waits as `rapport waiting --json`, which prints what the service returns, plus health.
     const ws = { ...f.a, settings: { ...f.a.settings, competitors: ['Globex', 'Initech'] } };
-    expect(waits).toEqual(await listOpenWaits(f.db.kysely, ws, T0));
+    expect(waits.map(({ health: _, ...wait }) => wait)).toEqual(await listOpenWaits(f.db.kysely, ws, T0));
+  });
+
+  it("gives each row its contact's health as stored by the last rescore, in the same answer", async () => {
+    await rescoreWorkspace(f.db, { ...f.a, settings: { ...f.a.settings, competitors: ['Globex', 'Initech'] } }, T0);
+    const { waits } = await waiting();
+    for (const w of waits) {
+      const res = await f.app.inject({ url: `/api/v1/contacts/${w.contact.id}/health`, headers: bearer(f.tokens.viewer) });
+      const now = res.json();
+      expect(w.health, w.contact.name).toEqual({ score: now.score, status: now.status, slipping: now.slipping });
+      expect(w.health?.status, w.contact.name).toMatch(/^(thriving|steady|cooling|at_risk)$/);
+    }
   });
 
   it('keeps the oldest N with ?limit=N and still counts them all', async () => {

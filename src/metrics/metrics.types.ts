@@ -69,3 +69,15 @@ export interface OpenWait {
   /** The workspace's competitors named in this thread's inbound mail, sorted; empty when none. */
   competitors: string[];
 }
+
+/** The health a list shows beside a contact: as of the last rescore. */
+export interface StoredHealth {
+  score: number | null;
+  status: HealthStatus | null;
+  slipping: boolean;
+}
+
+/** An open wait as the Waiting page shows it: with the contact's health, null before the first rescore. */
+export interface WaitingRow extends OpenWait {
+  health: StoredHealth | null;
+}

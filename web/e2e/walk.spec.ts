@@ -47,11 +47,19 @@ async function signIn(page: Page, who = WALKER) {
   await expect(page.getByRole('heading', { name: 'Today', level: 1 })).toBeVisible();
 }
 
-test('Waiting: a reply logged as sent ends the wait; the page fits a phone', async ({ page }) => {
+test('Waiting: each row shows its health without a request per row; a reply logged as sent ends the wait; the page fits a phone', async ({ page }) => {
   await signIn(page);
+  const healthRequests: string[] = [];
+  page.on('request', (r) => {
+    if (/\/api\/v1\/contacts\/[^/]+\/health/.test(r.url())) healthRequests.push(r.url());
+  });
   await page.goto('/waiting');
   const rows = page.getByTestId('wait-scroll').getByRole('row');
   await expect(rows.first()).toBeVisible();
+  // The demo is scored: every drawn row names its contact's status, from the waits' own answer.
+  const drawn = await rows.count();
+  await expect(rows.getByText(/^(Thriving|Steady|Cooling|At risk)/)).toHaveCount(drawn);
+  expect(healthRequests).toEqual([]);
   const count = page.getByText(/^\d+ open waits?, oldest first$/);
   const before = Number((await count.innerText()).split(' ')[0]);
   const first = rows.first();

@@ -7,7 +7,7 @@
 import type { Contact, ContactInput, ContactPatch, HealthStatus, Stage } from '../../src/contacts/contacts.schema.js';
 import type { ImportSummary } from '../../src/import/import.types.js';
 import type { Interaction, LogInteractionInput, Thread } from '../../src/interactions/interactions.schema.js';
-import type { ContactHealth, OpenWait } from '../../src/metrics/metrics.types.js';
+import type { ContactHealth, WaitingRow } from '../../src/metrics/metrics.types.js';
 import type { Role, Workspace, WorkspaceSettings } from '../../src/workspaces/workspaces.schema.js';
 import type { ApiToken, Member, SessionInfo, SignupSchema } from '../../src/auth/auth.schema.js';
 import type { z } from 'zod';
@@ -21,7 +21,7 @@ import type { Commitment } from '../../src/commitments/commitments.schema.js';
 import type { HealthPoint, Reports } from '../../src/reports/reports.schema.js';
 import type { ConnectionTest, MailAccount, MailAccountInput, SendInput, SentMessage, SyncSummarySchema } from '../../src/mail/mail.schema.js';
 
-export type { ImportJob, ApiToken, Invitation, Webhook, Suggestion, Commitment, Contact, ContactHealth, Fact, HealthPoint, HealthStatus, Interaction, Member, OpenWait, Reports, Role, Stage, Workspace, WorkspaceSettings };
+export type { ImportJob, ApiToken, Invitation, Webhook, Suggestion, Commitment, Contact, ContactHealth, Fact, HealthPoint, HealthStatus, Interaction, Member, Reports, WaitingRow, Role, Stage, Workspace, WorkspaceSettings };
 export type Session = SessionInfo;
 export type { ConnectionTest, MailAccount, SentMessage };
 export type SyncSummary = z.infer<typeof SyncSummarySchema>;
@@ -188,9 +188,9 @@ export const api = {
   logInteraction: (b: Omit<LogInteractionInput, 'at'> & { at?: number | string; reply_to_thread?: string }) => request<Interaction>('POST', '/interactions', b),
 
   // Every open wait in one answer (the page is virtualised).
-  waiting: () => request<OpenWait[]>('GET', '/waiting'),
+  waiting: () => request<WaitingRow[]>('GET', '/waiting'),
   // The oldest `limit` waits and how many there are: the server looks up only those.
-  waitingHead: (limit: number) => listWithTotal<OpenWait>(`/waiting?limit=${limit}`),
+  waitingHead: (limit: number) => listWithTotal<WaitingRow>(`/waiting?limit=${limit}`),
   // Today is the day's plan (about 10 items); "show all" asks for every open suggestion.
   today: (all = false) => listWithTotal<Suggestion>(all ? '/today?all=1' : '/today'),
   todayFor: (contactId: string) => request<Suggestion[]>('GET', `/today?contact_id=${enc(contactId)}`),

@@ -1,5 +1,6 @@
 /**
- * Waiting on you (SPEC §4.1): every open wait, oldest first; the oldest hundred are drawn
+ * Waiting on you: every open wait, oldest first, with the contact's health (in the same
+ * answer, never a request per row); the oldest hundred are drawn
  * from a small first answer while the whole list loads. Nudged waits
  * (they wrote again) and threads that named a competitor are highlighted: answer those first.
  * The rows are virtualised, so thousands of waits draw and scroll like a few; each row can be
@@ -9,12 +10,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { api, type OpenWait } from '../api';
+import { api, type WaitingRow } from '../api';
 import { Composer } from '../components/Composer';
+import { HealthBadge } from '../components/HealthBadge';
 import { errorText, PageHeader, QueryState } from '../components/ui';
 import { businessDaySeconds, businessDuration, duration, formatDateTime } from '../format';
 
-const keyOf = (w: OpenWait) => `${w.thread_id}-${w.contact.id}`;
+const keyOf = (w: WaitingRow) => `${w.thread_id}-${w.contact.id}`;
 
 /** Waits drawn from the first, small answer while the whole list loads. */
 const HEAD = 100;
@@ -49,7 +51,7 @@ export default function Waiting() {
   );
 }
 
-function WaitRows({ rows, dayS }: { rows: OpenWait[]; dayS: number | null }) {
+function WaitRows({ rows, dayS }: { rows: WaitingRow[]; dayS: number | null }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [replying, setReplying] = useState<string | null>(null);
   const virtualizer = useVirtualizer({
@@ -78,7 +80,7 @@ function WaitRows({ rows, dayS }: { rows: OpenWait[]; dayS: number | null }) {
   );
 }
 
-function WaitRow(props: { w: OpenWait; dayS: number | null; index: number; isReplying: boolean; onToggle: () => void; onDone: () => void }) {
+function WaitRow(props: { w: WaitingRow; dayS: number | null; index: number; isReplying: boolean; onToggle: () => void; onDone: () => void }) {
   const { w, dayS, isReplying } = props;
   const who = w.contact.name || w.contact.email || w.contact.id;
   const isHot = w.nudges > 0 || w.competitors.length > 0;
@@ -87,6 +89,7 @@ function WaitRow(props: { w: OpenWait; dayS: number | null; index: number; isRep
       <div className={`vrow${isHot ? ' highlight-row' : ''}`} role="row" aria-rowindex={props.index + 2} data-thread={w.thread_id}>
         <span role="cell" className="cell">
           <Link to={`/contacts/${w.contact.id}`}>{who}</Link>{' '}
+          <HealthBadge status={w.health?.status} score={w.health?.score} slipping={w.health?.slipping} />{' '}
           <button type="button" className="btn small" aria-expanded={isReplying} onClick={props.onToggle} aria-label={`Reply to ${who}`}>
             Reply
           </button>
@@ -114,7 +117,7 @@ function WaitRow(props: { w: OpenWait; dayS: number | null; index: number; isRep
 }
 
 /** A reply written in your own mail client: filed in the thread, so the wait ends here too. */
-function LogAsSent({ w, who, onDone }: { w: OpenWait; who: string; onDone: () => void }) {
+function LogAsSent({ w, who, onDone }: { w: WaitingRow; who: string; onDone: () => void }) {
   const queryClient = useQueryClient();
   const log = useMutation({
     mutationFn: () => api.logInteraction({ kind: 'email', direction: 'out', contact_ids: [w.contact.id], reply_to_thread: w.thread_id }),
