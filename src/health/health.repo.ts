@@ -248,7 +248,9 @@ export async function listInboundInThreads(db: Db, workspaceId: string, threadId
     const loose = chunk.filter((t) => t.startsWith('ix_'));
     const rows = [
       ...(threaded.length ? await inbound().where('thread_id', 'in', threaded).execute() : []),
-      ...(loose.length ? await inbound().where('id', 'in', loose).where('thread_id', 'is', null).execute() : []),
+      // Unthreaded ones are kept in code: asked in SQL, "thread_id is null" led SQLite to walk every
+      // unthreaded interaction of the window by the thread index instead of reading these ids.
+      ...(loose.length ? (await inbound().where('id', 'in', loose).execute()).filter((r) => r.thread_id === null) : []),
     ];
     for (const r of rows) out.push({ thread_id: r.thread_id ?? r.id, occurred_at: r.occurred_at, subject: r.subject, body: r.body, excerpt: r.excerpt });
   }

@@ -34,4 +34,17 @@ describe('business seconds', () => {
     clock.seconds(t('2025-01-01T00:00:00Z'), t('2025-12-31T00:00:00Z'));
     expect(clock.seconds(t('2025-03-31T06:00:00Z'), t('2025-03-31T08:00:00Z'))).toBe(a);
   });
+
+  it('shares what it computed only with clocks of the same zone and hours', () => {
+    const from = t('2025-01-06T00:00:00Z');
+    const to = t('2025-01-13T00:00:00Z');
+    // Warm the shared days for weekdays 09–17 in Berlin first; every other clock keeps its own answer.
+    expect(makeBusinessClock('Europe/Berlin', weekdays).seconds(from, to)).toBe(5 * 8 * 3600);
+    expect(makeBusinessClock('Europe/Berlin', { ...weekdays, end: '12:00' }).seconds(from, to)).toBe(5 * 3 * 3600);
+    expect(makeBusinessClock('Europe/Berlin', { ...weekdays, days: [1, 2, 3] }).seconds(from, to)).toBe(3 * 8 * 3600);
+    // The zone changes the answer: 14:00–15:00 UTC is 09:00 in New York, 15:00 in Berlin, 23:00 in Tokyo.
+    expect(makeBusinessClock('America/New_York', weekdays).seconds(t('2025-01-06T14:00:00Z'), t('2025-01-06T15:00:00Z'))).toBe(3600);
+    expect(makeBusinessClock('Europe/Berlin', weekdays).seconds(t('2025-01-06T14:00:00Z'), t('2025-01-06T15:00:00Z'))).toBe(3600);
+    expect(makeBusinessClock('Asia/Tokyo', weekdays).seconds(t('2025-01-06T14:00:00Z'), t('2025-01-06T15:00:00Z'))).toBe(0);
+  });
 });

@@ -28,19 +28,28 @@ export async function listPlanCandidateRows(db: Db, workspaceId: string, now: nu
   return rows.map((r) => ({ ...r, priority: Number(r.priority), due_at: Number(r.due_at), created_at: Number(r.created_at) }));
 }
 
-/** How many suggestions are open (or back from a snooze): the "show all" count. */
+/**
+ * How many suggestions are open (or back from a snooze): the "show all" count. Counted as two
+ * questions, open and snoozed-and-due, each answered from the (workspace, status) index; as one
+ * question with an OR, SQLite read every suggestion of the workspace.
+ */
 export async function countOpenSuggestionRows(db: Db, workspaceId: string, now: number, ownerId?: string): Promise<number> {
-  let q = db
-    .selectFrom('suggestions as s')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('s.workspace_id', '=', workspaceId)
-    .where((eb) => eb.or([eb('s.status', '=', 'open'), eb.and([eb('s.status', '=', 'snoozed'), eb('s.snoozed_until', '<=', now)])]));
-  if (ownerId) {
-    q = q
-      .innerJoin('contacts as c', (j) => j.onRef('c.workspace_id', '=', 's.workspace_id').onRef('c.id', '=', 's.contact_id'))
-      .where((eb) => eb.or([eb('c.owner_id', '=', ownerId), eb('c.owner_id', 'is', null)]));
-  }
-  return Number((await q.executeTakeFirst())?.n ?? 0);
+  const count = async (status: 'open' | 'snoozed') => {
+    let q = db
+      .selectFrom('suggestions as s')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('s.workspace_id', '=', workspaceId)
+      .where('s.status', '=', status);
+    if (status === 'snoozed') q = q.where('s.snoozed_until', '<=', now);
+    if (ownerId) {
+      q = q
+        .innerJoin('contacts as c', (j) => j.onRef('c.workspace_id', '=', 's.workspace_id').onRef('c.id', '=', 's.contact_id'))
+        .where((eb) => eb.or([eb('c.owner_id', '=', ownerId), eb('c.owner_id', 'is', null)]));
+    }
+    return Number((await q.executeTakeFirst())?.n ?? 0);
+  };
+  const [open, due] = await Promise.all([count('open'), count('snoozed')]);
+  return open + due;
 }
 
 export async function findPlanRow(db: Db, workspaceId: string, day: string, scope: string): Promise<PlanRow | undefined> {

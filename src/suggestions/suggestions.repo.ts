@@ -191,7 +191,8 @@ export async function readMarks(db: Db, ws: string): Promise<RunMarks> {
  * The contacts whose data changed since a run with these marks at `since` (its `now`), or
  * whose suggestions' time has come by `now`: new interactions, and older ones that `now`
  * has reached (dated ahead), new facts and commitments, edited contacts, rescored health,
- * and contacts marked by forgetRun.
+ * and contacts marked by forgetRun. No DISTINCT: the sets drop repeats, and with it SQLite
+ * scanned every fact of the workspace by contact instead of reading the new ids by key.
  */
 export async function listChangedContacts(db: Db, ws: string, marks: RunMarks, since: number, now: number): Promise<{ changed: Set<string>; rows: Set<string> }> {
   const byData = new Set<string>();
@@ -200,11 +201,11 @@ export async function listChangedContacts(db: Db, ws: string, marks: RunMarks, s
     for (const r of rows) set.add(r.contact_id);
   };
   const participants = () =>
-    db.selectFrom('interactions as i').innerJoin('interaction_contacts as p', (j) => j.onRef('p.workspace_id', '=', 'i.workspace_id').onRef('p.interaction_id', '=', 'i.id')).select('p.contact_id').distinct().where('i.workspace_id', '=', ws);
+    db.selectFrom('interactions as i').innerJoin('interaction_contacts as p', (j) => j.onRef('p.workspace_id', '=', 'i.workspace_id').onRef('p.interaction_id', '=', 'i.id')).select('p.contact_id').where('i.workspace_id', '=', ws);
   add(byData)(await participants().where('i.id', '>', marks.ix).execute());
   add(byData)(await participants().where('i.kind', 'in', [...INTERACTION_KINDS]).where('i.occurred_at', '>=', since).where('i.occurred_at', '<', now).execute());
-  add(byData)(await db.selectFrom('facts').select('contact_id').distinct().where('workspace_id', '=', ws).where('id', '>', marks.fa).execute());
-  add(byData)(await db.selectFrom('commitments').select('contact_id').distinct().where('workspace_id', '=', ws).where('id', '>', marks.cm).execute());
+  add(byData)(await db.selectFrom('facts').select('contact_id').where('workspace_id', '=', ws).where('id', '>', marks.fa).execute());
+  add(byData)(await db.selectFrom('commitments').select('contact_id').where('workspace_id', '=', ws).where('id', '>', marks.cm).execute());
   add(byData)(await db.selectFrom('suggestion_contacts').select('contact_id').where('workspace_id', '=', ws).where('valid_until', '<=', now).execute());
   add(byRow)(await db.selectFrom('contacts').select('id as contact_id').where('workspace_id', '=', ws).where('updated_at', '>', marks.cu).execute());
   add(byRow)(await db.selectFrom('contact_health').select('contact_id').where('workspace_id', '=', ws).where('computed_at', '>', marks.hc).execute());

@@ -15,6 +15,7 @@ import { migration as rateLimits } from './0017-rate-limits.js';
 import { migration as todayFast } from './0019-today-fast.js';
 import { migration as jobs } from './0014-jobs.js';
 import { migration as newsPage } from './0023-news-page.js';
+import { migration as todayReads } from './0024-today-reads.js';
 import { migration as newsletterSend } from './0015-newsletter-send.js';
 import { migration as newsletterPublic } from './0016-newsletter-public.js';
 import { migration as webSpeed } from './0020-web-speed.js';
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '0019-today-fast': todayFast,
   '0020-web-speed': webSpeed,
   '0023-news-page': newsPage,
+  '0024-today-reads': todayReads,
 };
