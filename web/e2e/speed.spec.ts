@@ -1,7 +1,8 @@
 /**
  * What the speed work changed in the pages: Contacts sorted before every row is in shows the
  * server's order for that sort from its first page (not a sort of whichever rows came first),
- * and Reports draws each card as its own part arrives, every chart with its written summary.
+ * Reports draws each card as its own part arrives, every chart with its written summary, and
+ * Today and Waiting on you ask for their first rows while their code is still loading.
  * Its own demo workspace of 300 contacts (more than the first page of 200), made with the CLI.
  */
 import { expect, type Page, type Route, test } from '@playwright/test';
@@ -103,4 +104,27 @@ test('Reports draw each card as its part arrives, every chart with its written s
   await page.setViewportSize({ width: 375, height: 740 });
   await expectNoHorizontalScroll(page);
   await expectAccessible(page, 'reports at 375 px');
+});
+
+test('Today and Waiting on you ask for their first rows while their code is still loading', async ({ page }) => {
+  const path = (url: string) => new URL(url).pathname;
+  // Today's code is held: its plan must already be on the way.
+  const todayCode = await holdRequests(page, (url) => /\/assets\/Today-[^/]+\.js$/.test(url.pathname));
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(RUNNER.email);
+  await page.getByLabel('Password').fill(RUNNER.password);
+  const plan = page.waitForRequest((r) => path(r.url()) === '/api/v1/today', { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await plan;
+  await expect.poll(() => todayCode.count()).toBe(1);
+  await todayCode.release();
+  await expect(page.locator('article.suggestion').first()).toBeVisible();
+
+  const waitingCode = await holdRequests(page, (url) => /\/assets\/Waiting-[^/]+\.js$/.test(url.pathname));
+  const oldest = page.waitForRequest((r) => path(r.url()) === '/api/v1/waiting' && new URL(r.url()).searchParams.get('limit') === '100', { timeout: 10_000 });
+  await page.goto('/waiting', { waitUntil: 'commit' });
+  await oldest;
+  await expect.poll(() => waitingCode.count()).toBe(1);
+  await waitingCode.release();
+  await expect(page.getByTestId('wait-scroll').getByRole('row').first()).toBeVisible();
 });

@@ -7,6 +7,7 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { AppLayout } from './components/AppLayout';
 import { RouteError } from './components/RouteError';
 import { prefetchContacts } from './contact-pages';
+import { prefetchToday, prefetchWaiting } from './page-queries';
 
 // Shown while the first page's chunk loads; without it React Router warns on every start.
 const booting = <p className="boot" role="status">Loading Rapport…</p>;
@@ -23,8 +24,8 @@ export const router = createBrowserRouter([
     hydrateFallbackElement: booting,
     children: [
       { index: true, element: <Navigate to="/today" replace /> },
-      { path: 'today', lazy: page(() => import('./pages/Today')) },
-      { path: 'waiting', lazy: page(() => import('./pages/Waiting')) },
+      { path: 'today', loader: prefetchToday, lazy: page(() => import('./pages/Today')) },
+      { path: 'waiting', loader: prefetchWaiting, lazy: page(() => import('./pages/Waiting')) },
       { path: 'contacts', loader: prefetchContacts, lazy: page(() => import('./pages/Contacts')) },
       { path: 'contacts/:id', lazy: page(() => import('./pages/ContactPage')) },
       { path: 'reports', lazy: page(() => import('./pages/Reports')) },

@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { api, type Suggestion } from '../api';
 import { PageHeader, QueryState } from '../components/ui';
+import { todayQuery } from '../page-queries';
 import { type CardAction, localDayAt9, SuggestionCard, snoozeLabel } from '../components/SuggestionCard';
 
 interface Toast {
@@ -17,8 +18,9 @@ interface Toast {
 export default function Today() {
   const queryClient = useQueryClient();
   const [showAll, setShowAll] = useState(false);
-  const key = ['today', showAll ? 'all' : 'plan'];
-  const today = useQuery({ queryKey: key, queryFn: () => api.today(showAll) });
+  const query = todayQuery(showAll);
+  const key = query.queryKey;
+  const today = useQuery(query);
   const [selected, setSelected] = useState(0);
   const [toast, setToast] = useState<Toast | null>(null);
   const listRef = useRef<HTMLUListElement>(null);

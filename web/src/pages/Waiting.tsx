@@ -15,14 +15,12 @@ import { Composer } from '../components/Composer';
 import { HealthBadge } from '../components/HealthBadge';
 import { errorText, PageHeader, QueryState } from '../components/ui';
 import { businessDaySeconds, businessDuration, duration, formatDateTime } from '../format';
+import { waitingHeadQuery } from '../page-queries';
 
 const keyOf = (w: WaitingRow) => `${w.thread_id}-${w.contact.id}`;
 
-/** Waits drawn from the first, small answer while the whole list loads. */
-const HEAD = 100;
-
 export default function Waiting() {
-  const head = useQuery({ queryKey: ['waiting', 'head'], queryFn: () => api.waitingHead(HEAD) });
+  const head = useQuery(waitingHeadQuery());
   // Asked once the head is in: on one server the two would otherwise queue behind each other.
   const waiting = useQuery({ queryKey: ['waiting', 'all'], queryFn: api.waiting, enabled: head.isSuccess || head.isError });
   const settings = useQuery({ queryKey: ['settings'], queryFn: api.settings });
