@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { CONTACT_KINDS, STAGES, STATUSES, type Contact } from './contacts.schema.js';
 export { InteractionSchema } from '../interactions/interactions.openapi.js';
 
+/** A contact's health as lists show it: as of the last rescore. */
+export const ContactHealthSummarySchema = z.object({ score: z.number().nullable(), status: z.enum(STATUSES).nullable(), slipping: z.boolean() });
+
 export const ContactSchema: z.ZodType<Contact> = z.object({
   id: z.string(),
   name: z.string(),
@@ -20,7 +23,7 @@ export const ContactSchema: z.ZodType<Contact> = z.object({
   client_since: z.string().nullable(),
   keep_in_touch_days: z.number().nullable(),
   notes: z.string().nullable(),
-  health: z.object({ score: z.number().nullable(), status: z.enum(STATUSES).nullable(), slipping: z.boolean() }).nullable(),
+  health: ContactHealthSummarySchema.nullable(),
   last_touch_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),

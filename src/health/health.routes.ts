@@ -1,5 +1,6 @@
 /** Health and metrics of a contact (SPEC §4, §5) and the open waits ("waiting on you"). */
 import { z } from 'zod';
+import { ContactHealthSummarySchema } from '../contacts/contacts.openapi.js';
 import { STAGES, STATUSES } from '../contacts/contacts.schema.js';
 import { callerOf } from '../http/auth.js';
 import { IdParam, problems, type ApiApp, type RouteDeps } from '../http/routes.js';
@@ -38,10 +39,7 @@ const OpenWaitObject = z.object({
   competitors: z.array(z.string()).describe("the workspace's competitors named in this thread's inbound mail"),
 });
 const WaitingRowSchema: z.ZodType<WaitingRow> = OpenWaitObject.extend({
-  health: z
-    .object({ score: Num, status: z.enum(STATUSES).nullable(), slipping: z.boolean() })
-    .nullable()
-    .describe("the contact's health as of the last rescore; null before the first"),
+  health: ContactHealthSummarySchema.nullable().describe("the contact's health as of the last rescore; null before the first"),
 });
 
 const WaitingQuery = z.object({

@@ -10,8 +10,8 @@ import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { DAY_MS } from '../metrics/inputs.js';
-import type { HealthStatus } from '../contacts/contacts.schema.js';
-import type { ContactHealth, OpenWait, StoredHealth, WaitingRow } from '../metrics/metrics.types.js';
+import type { ContactHealthSummary, HealthStatus } from '../contacts/contacts.schema.js';
+import type { ContactHealth, OpenWait, WaitingRow } from '../metrics/metrics.types.js';
 import { RESPONSIVENESS_WINDOW_DAYS } from '../metrics/responsiveness.js';
 import { toIso } from '../shared/time.js';
 import type { Workspace } from '../workspaces/workspaces.schema.js';
@@ -238,7 +238,7 @@ export async function listOpenWaitPage(db: K, ws: Workspace, now: number, limit?
 export async function listWaitingPage(db: K, ws: Workspace, now: number, limit?: number): Promise<{ total: number; waits: WaitingRow[] }> {
   const { total, waits } = await listOpenWaitPage(db, ws, now, limit);
   const contactIds = [...new Set(waits.map((w) => w.contact.id))];
-  const health = new Map<string, StoredHealth>();
+  const health = new Map<string, ContactHealthSummary>();
   for (let i = 0; i < contactIds.length; i += 500) {
     for (const h of await listStoredHealth(db, ws.id, contactIds.slice(i, i + 500))) {
       health.set(h.contact_id, { score: h.score, status: h.status as HealthStatus | null, slipping: h.slipping === 1 });

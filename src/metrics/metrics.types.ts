@@ -3,7 +3,7 @@
  * the public contract of `health --json` (`metrics` and `factors`), the API and the web app:
  * never rename one. Durations are seconds, rates per 30 days, ratios plain numbers.
  */
-import type { HealthStatus, Stage } from '../contacts/contacts.schema.js';
+import type { ContactHealthSummary, HealthStatus, Stage } from '../contacts/contacts.schema.js';
 
 export interface ContactMetrics {
   // §4.2 responsiveness (window 90 days)
@@ -70,14 +70,7 @@ export interface OpenWait {
   competitors: string[];
 }
 
-/** The health a list shows beside a contact: as of the last rescore. */
-export interface StoredHealth {
-  score: number | null;
-  status: HealthStatus | null;
-  slipping: boolean;
-}
-
 /** An open wait as the Waiting page shows it: with the contact's health, null before the first rescore. */
 export interface WaitingRow extends OpenWait {
-  health: StoredHealth | null;
+  health: ContactHealthSummary | null;
 }
